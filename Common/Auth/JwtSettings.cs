@@ -1,0 +1,51 @@
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+
+namespace SupportChat.Common.Auth;
+
+/// <summary>The <c>Jwt</c> configuration section: one signing secret shared by HTTP and WebSocket.</summary>
+sealed class JwtSettings
+{
+    public const string Issuer = "SupportChat";
+    const int MinimumSecretBytes = 32;   // HMAC-SHA256 wants a key of at least 256 bits
+
+    public required SymmetricSecurityKey SigningKey { get; init; }
+    public required TimeSpan Lifetime { get; init; }
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads the section; null, with the reason in <paramref name="problem"/>, when the service must not start.</summary>
+    public static JwtSettings? Load(IConfiguration configuration, out string problem)
+    {
+        var secret = configuration["Jwt:Secret"];
+        var lifetimeMinutes = configuration.GetValue("Jwt:ExpiryMinutes", 24 * 60);
+        problem = secret switch
+        {
+            null or "" => "Jwt__Secret is not set. Set it to a random string of at least 32 bytes, e.g. `openssl rand -base64 48`.",
+            _ when Encoding.UTF8.GetByteCount(secret) < MinimumSecretBytes => $"Jwt__Secret must be at least {MinimumSecretBytes} bytes long.",
+            _ when lifetimeMinutes <= 0 => "Jwt__ExpiryMinutes must be a positive number of minutes.",
+            _ => "",
+        };
+        return problem.Length > 0 ? null : new JwtSettings
+        {
+            SigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret!)),
+            Lifetime = TimeSpan.FromMinutes(lifetimeMinutes),
+        };
+    }
+
+    public TokenValidationParameters ValidationParameters => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Issuer,
+        IssuerSigningKey = SigningKey,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = ClockSkew,
+        NameClaimType = Claims.UserId,
+        RoleClaimType = Claims.Role,
+    };
+}
+
+static class Claims
+{
+    public const string UserId = "userId";
+    public const string Role = "role";
+}

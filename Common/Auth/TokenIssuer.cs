@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace SupportChat.Common.Auth;
+
+sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
+{
+    readonly JsonWebTokenHandler _handler = new();
+    readonly SigningCredentials _credentials = new(settings.SigningKey, SecurityAlgorithms.HmacSha256);
+
+    public string Issue(ObjectId userId, string role)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = JwtSettings.Issuer,
+            Audience = JwtSettings.Issuer,
+            Subject = new ClaimsIdentity([new Claim(Claims.UserId, userId.ToString()), new Claim(Claims.Role, role)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + settings.Lifetime,
+            SigningCredentials = _credentials,
+        });
+    }
+
+    /// <summary>Validates a token outside the HTTP pipeline (the WebSocket query parameter).</summary>
+    public async Task<ClaimsPrincipal?> ValidateAsync(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        var result = await _handler.ValidateTokenAsync(token, settings.ValidationParameters);
+        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity) : null;
+    }
+}

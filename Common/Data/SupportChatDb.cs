@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace SupportChat.Common.Data;
+
+sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+
+    /// <summary>Filter of the unique index that allows one open-or-assigned conversation per candidate.
+    /// Quoted identifiers read the same in SQLite and PostgreSQL.</summary>
+    public const string ActiveConversationFilter = "\"Status\" <> 'closed'";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        conventions.Properties<ObjectId>().HaveConversion<ObjectIdToString>().HaveMaxLength(24).AreFixedLength(false);
+        conventions.Properties<DateTime>().HaveConversion<AsUtc>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<User>(user =>
+        {
+            user.HasKey(u => u.Id);
+            user.Property(u => u.Name).HasMaxLength(100);
+            user.Property(u => u.Email).HasMaxLength(320);
+            user.Property(u => u.Role).HasMaxLength(16);
+            user.HasIndex(u => u.Email).IsUnique();
+            user.HasIndex(u => new { u.SupervisorId, u.Role });
+        });
+        model.Entity<Conversation>(conversation =>
+        {
+            conversation.HasKey(c => c.Id);
+            conversation.Property(c => c.Status).HasMaxLength(16);
+            conversation.HasIndex(c => c.CandidateId).IsUnique().HasFilter(ActiveConversationFilter)
+                .HasDatabaseName("IX_Conversations_CandidateId_Active");
+            conversation.HasIndex(c => new { c.AgentId, c.Status });
+        });
+        model.Entity<Message>(message =>
+        {
+            message.HasKey(m => new { m.ConversationId, m.Sequence });
+            message.Property(m => m.SenderRole).HasMaxLength(16);
+        });
+    }
+
+    sealed class ObjectIdToString() : ValueConverter<ObjectId, string>(id => id.ToString(), s => ObjectId.Parse(s, null));
+
+    /// <summary>SQLite hands timestamps back without a kind; everything stored is UTC.</summary>
+    sealed class AsUtc() : ValueConverter<DateTime, DateTime>(d => d, d => DateTime.SpecifyKind(d, DateTimeKind.Utc));
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace SupportChat.Common.Http;
+
+/// <summary>
+/// Every failure the pipeline produces without a handler's say (bad JSON, wrong content type, unknown path,
+/// wrong method, missing token, wrong role, unhandled exception) leaves in the contract's envelope.
+/// </summary>
+static class ErrorHandling
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static IServiceCollection AddErrorHandling(this IServiceCollection services) =>
+        // Binding failures set a status and return; the status-code page below writes the envelope.
+        // Fixed explicitly: the framework's default differs between Development and Production.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+
+    /// <summary>Outermost: turns any escaped exception into a bare 500 and empty error statuses into envelopes.</summary>
+    public static void UseErrorEnvelopes(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // The middleware has already logged the full exception; the client gets no detail of it.
+            ExceptionHandler = context =>
+            {
+                var status = context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad
+                    ? bad.StatusCode
+                    : StatusCodes.Status500InternalServerError;
+                return WriteEnvelopeAsync(context, status);
+            },
+        });
+        app.UseStatusCodePages(context => WriteEnvelopeAsync(context.HttpContext, context.HttpContext.Response.StatusCode));
+    }
+
+    /// <summary>After authorization, so a caller learns about 401/403 before anything about the body.</summary>
+    public static void UseRequestBodyLimit(this WebApplication app) => app.Use((context, next) =>
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxRequestBodyBytes;
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return Task.CompletedTask;
+        }
+        return next(context);
+    });
+
+    static Task WriteEnvelopeAsync(HttpContext context, int status) =>
+        ApiResult.Fail(status, MessageFor(status)).ExecuteAsync(context);
+
+    static string MessageFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ErrorMessages.InvalidSchema,
+        StatusCodes.Status401Unauthorized => ErrorMessages.Unauthorized,
+        StatusCodes.Status403Forbidden => ErrorMessages.Forbidden,
+        StatusCodes.Status404NotFound => ErrorMessages.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ErrorMessages.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ErrorMessages.BodyTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorMessages.UnsupportedMediaType,
+        >= 500 => ErrorMessages.Internal,
+        _ => ReasonPhrases.GetReasonPhrase(status),
+    };
+}

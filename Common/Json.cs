@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SupportChat.Common;
+
+/// <summary>The wire's JSON settings, shared by HTTP and WebSocket so both speak the same dialect.</summary>
+static class Json
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = false;   // contract: request property names are case-sensitive
+        options.Converters.Add(new UtcMillisecondsConverter());
+    }
+
+    public static readonly JsonSerializerOptions Options = Create();
+
+    static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(options);
+        return options;
+    }
+
+    /// <summary>Timestamps as the PRD shows them: ISO-8601 UTC with milliseconds, e.g. 2025-03-11T10:30:00.000Z.</summary>
+    sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
+    {
+        const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTime().ToUniversalTime();
+
+        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString(Format, CultureInfo.InvariantCulture));
+    }
+}
