@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SupportChat.Tests.Support;
+
+public sealed record TestUser(string Id, string Name, string Email, string Password, string Role, string Token);
+
+/// <summary>What came back: status and the parsed envelope.</summary>
+public sealed record ApiResponse(HttpStatusCode Status, JsonElement Body)
+{
+    public JsonElement Data => Body.GetProperty("data");
+    public string? Error => Body.TryGetProperty("error", out var e) ? e.GetString() : null;
+
+    public void ShouldFail(HttpStatusCode status, string error)
+    {
+        Status.ShouldBe(status, Body.ToString());
+        Body.GetProperty("success").GetBoolean().ShouldBeFalse();
+        Error.ShouldBe(error);
+    }
+
+    public JsonElement ShouldSucceed(HttpStatusCode status = HttpStatusCode.OK)
+    {
+        Status.ShouldBe(status, Body.ToString());
+        Body.GetProperty("success").GetBoolean().ShouldBeTrue();
+        return Data;
+    }
+}
+
+/// <summary>Domain helpers over the public HTTP API, in the spirit of a system-under-test fixture.</summary>
+public static class ApiClient
+{
+    public const string Password = "secret123!";
+
+    public static string NewEmail(string role = "user") => $"{role}-{Guid.NewGuid():N}@test.example.com";
+
+    public static Task<ApiResponse> PostAsync(this TestApp app, string path, object? body, string? token = null) =>
+        app.SendAsync(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body), token);
+
+    public static Task<ApiResponse> PostRawAsync(this TestApp app, string path, string body, string? token = null, string contentType = "application/json") =>
+        app.SendAsync(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType), token);
+
+    public static Task<ApiResponse> GetAsync(this TestApp app, string path, string? token = null) =>
+        app.SendAsync(HttpMethod.Get, path, null, token);
+
+    public static async Task<ApiResponse> SendAsync(this TestApp app, HttpMethod method, string path, HttpContent? content, string? token = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await app.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json", $"{method} {path} answered {(int)response.StatusCode} with: {text}");
+        return new ApiResponse(response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public static async Task<string> LoginAsync(this TestApp app, string email, string password = Password) =>
+        (await app.PostAsync("/auth/login", new { email, password })).ShouldSucceed().GetProperty("token").GetString()!;
+
+    /// <summary>Signs a new user up and logs them in.</summary>
+    public static async Task<TestUser> NewUserAsync(this TestApp app, string role, string? supervisorId = null, string? name = null)
+    {
+        var email = NewEmail(role);
+        name ??= $"{role} {Guid.NewGuid():N}"[..20];
+        var signup = await app.PostAsync("/auth/signup", new { name, email, password = Password, role, supervisorId });
+        var id = signup.ShouldSucceed(HttpStatusCode.Created).GetProperty("_id").GetString()!;
+        return new TestUser(id, name, email, Password, role, await app.LoginAsync(email));
+    }
+
+    public static async Task<(TestUser Supervisor, TestUser Agent)> NewTeamAsync(this TestApp app)
+    {
+        var supervisor = await app.NewUserAsync("supervisor");
+        return (supervisor, await app.NewUserAsync("agent", supervisor.Id));
+    }
+}

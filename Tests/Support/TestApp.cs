@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SupportChat.Common.Data;
+
+namespace SupportChat.Tests.Support;
+
+/// <summary>The real app on a real Kestrel port with its own database: one per test class.</summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    public const string JwtSecret = "a-test-only-secret-long-enough-for-hmac-sha256";
+
+    public TestDatabase Database { get; } = TestDatabase.Create();
+
+    public TestApp() => UseKestrel(0);
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        // Host configuration is seen by Program.cs before Build(); app configuration would arrive too late.
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Database.Provider,
+            ["Database:ConnectionString"] = Database.ConnectionString,
+            ["Jwt:Secret"] = JwtSecret,
+        }));
+        return base.CreateHost(builder);
+    }
+
+    HttpClient? _http;
+    /// <summary>A client with no credentials; <see cref="ApiClient"/> adds a token per request.</summary>
+    public HttpClient Http => _http ??= CreateClient();
+
+    public Uri SocketUri(string? token, string path = "/ws")
+    {
+        StartServer();
+        return new UriBuilder(ClientOptions.BaseAddress) { Scheme = "ws", Path = path, Query = token is null ? "" : $"token={token}" }.Uri;
+    }
+
+    /// <summary>Direct database access, for states the API cannot reach cheaply and for checking what was persisted.</summary>
+    internal async Task<T> WithDbAsync<T>(Func<SupportChatDb, Task<T>> work)
+    {
+        StartServer();
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<SupportChatDb>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DropAsync();
+    }
+}
