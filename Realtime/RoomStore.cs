@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using SupportChat.Common;
+
+namespace SupportChat.Realtime;
+
+/// <summary>
+/// The only shared mutable state of the live chat: per conversation, the sockets in its room and its live
+/// transcript. Each conversation's state changes under its own lock, so appending a message and fanning it out
+/// happen in one order for every receiver; nothing awaits while holding a lock.
+/// </summary>
+sealed class RoomStore(TimeProvider clock)
+{
+    sealed class Room
+    {
+        public readonly List<SocketConnection> Members = [];
+        public readonly List<LiveMessage> Messages = [];
+        /// <summary>Set while a close persists the transcript; sends and joins wait for its outcome.</summary>
+        public TaskCompletionSource? Closing;
+        /// <summary>Removed from the store; whoever still holds it must look the conversation up again.</summary>
+        public bool Retired;
+        public bool IsEmpty => Members.Count == 0 && Messages.Count == 0 && Closing is null;
+    }
+
+    sealed record ConversationRef(ObjectId ConversationId);
+
+    readonly ConcurrentDictionary<ObjectId, Room> _rooms = new();
+    long _membershipEpoch;
+
+    /// <summary>
+    /// Advances whenever sockets are removed from a room by someone else (a close, a reassignment). A join that saw
+    /// it change between authorizing and entering the room must authorize again: the removal may have missed it.
+    /// </summary>
+    public long MembershipEpoch => Interlocked.Read(ref _membershipEpoch);
+
+    public async Task JoinAsync(ObjectId conversationId, SocketConnection socket)
+    {
+        while (true)
+        {
+            var room = _rooms.GetOrAdd(conversationId, _ => new Room());
+            Task closing;
+            lock (room)
+            {
+                if (room.Retired) continue;
+                if (room.Closing is null)
+                {
+                    if (!room.Members.Contains(socket)) room.Members.Add(socket);
+                    lock (socket.Rooms) socket.Rooms.Add(conversationId);
+                    return;
+                }
+                closing = room.Closing.Task;
+            }
+            await closing;
+        }
+    }
+
+    /// <summary>Appends to the transcript and queues NEW_MESSAGE for every other socket in the room; false if the sender is not in it.</summary>
+    public async Task<bool> SendAsync(ObjectId conversationId, SocketConnection sender, string content)
+    {
+        while (true)
+        {
+            if (!_rooms.TryGetValue(conversationId, out var room)) return false;
+            Task closing;
+            lock (room)
+            {
+                if (room.Retired) continue;
+                if (room.Closing is null)
+                {
+                    if (!room.Members.Contains(sender)) return false;
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
+                    room.Messages.Add(message);
+                    var frame = Frames.Serialize(EventNames.NewMessage, new NewMessageData(conversationId, message.SenderId, message.SenderRole, message.Content, message.CreatedAt));
+                    foreach (var member in room.Members)
+                        if (member != sender) member.Enqueue(frame);
+                    return true;
+                }
+                closing = room.Closing.Task;
+            }
+            await closing;   // the close decides whether this message still has a room to go to
+        }
+    }
+
+    /// <summary>Takes the socket out of the room; false if it was not in it.</summary>
+    public bool Leave(ObjectId conversationId, SocketConnection socket)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return false;
+        lock (room)
+        {
+            if (!room.Members.Remove(socket)) return false;
+            lock (socket.Rooms) socket.Rooms.Remove(conversationId);
+            RetireIfEmpty(conversationId, room);
+            return true;
+        }
+    }
+
+    /// <summary>On disconnect: out of every room. Live transcripts stay until their conversations close.</summary>
+    public void LeaveAll(SocketConnection socket)
+    {
+        ObjectId[] rooms;
+        lock (socket.Rooms) rooms = [.. socket.Rooms];
+        foreach (var conversationId in rooms) Leave(conversationId, socket);
+    }
+
+    /// <summary>Removes every socket of <paramref name="userId"/> from the room: a reassigned agent loses access at once.</summary>
+    public void Evict(ObjectId conversationId, ObjectId userId)
+    {
+        Interlocked.Increment(ref _membershipEpoch);   // before removing, so a join racing past the removal notices
+        if (!_rooms.TryGetValue(conversationId, out var room)) return;
+        lock (room)
+        {
+            foreach (var member in room.Members.Where(m => m.UserId == userId).ToArray())
+            {
+                room.Members.Remove(member);
+                lock (member.Rooms) member.Rooms.Remove(conversationId);
+            }
+            RetireIfEmpty(conversationId, room);
+        }
+    }
+
+    /// <summary>The live transcript, oldest first; empty when there is none.</summary>
+    public IReadOnlyList<LiveMessage> Transcript(ObjectId conversationId)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return [];
+        lock (room) return [.. room.Messages];
+    }
+
+    /// <summary>
+    /// Closes a conversation: <paramref name="persist"/> gets the whole live transcript and commits it with the status
+    /// change (returning false if the database refused the close). Meanwhile sends and joins on this conversation
+    /// wait, so no message lands after the snapshot. On success every socket but <paramref name="closer"/> gets
+    /// CONVERSATION_CLOSED and the room and transcript are gone.
+    /// </summary>
+    public async Task<bool> CloseAsync(ObjectId conversationId, Func<IReadOnlyList<LiveMessage>, Task<bool>> persist, SocketConnection? closer = null)
+    {
+        var outcome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Room room;
+        LiveMessage[] transcript;
+        while (true)
+        {
+            room = _rooms.GetOrAdd(conversationId, _ => new Room());
+            Task closing;
+            lock (room)
+            {
+                if (room.Retired) continue;
+                if (room.Closing is null)
+                {
+                    room.Closing = outcome;
+                    transcript = [.. room.Messages];
+                    break;
+                }
+                closing = room.Closing.Task;
+            }
+            await closing;
+        }
+
+        var closed = false;
+        SocketConnection[] notify = [];
+        try
+        {
+            closed = await persist(transcript);
+        }
+        finally
+        {
+            lock (room)
+            {
+                room.Closing = null;
+                if (closed)
+                {
+                    Interlocked.Increment(ref _membershipEpoch);
+                    notify = [.. room.Members.Where(m => m != closer)];
+                    foreach (var member in room.Members)
+                        lock (member.Rooms) member.Rooms.Remove(conversationId);
+                    room.Members.Clear();
+                    room.Messages.Clear();
+                }
+                RetireIfEmpty(conversationId, room);
+            }
+            outcome.SetResult();
+        }
+
+        var frame = Frames.Serialize(EventNames.ConversationClosed, new ConversationRef(conversationId));
+        foreach (var member in notify) member.Enqueue(frame);
+        return closed;
+    }
+
+    /// <summary>Rooms held in memory and sockets in them: what a leak would show.</summary>
+    public (int Rooms, int Sockets) Census()
+    {
+        int rooms = 0, sockets = 0;
+        foreach (var room in _rooms.Values)
+            lock (room)
+            {
+                rooms++;
+                sockets += room.Members.Count;
+            }
+        return (rooms, sockets);
+    }
+
+    void RetireIfEmpty(ObjectId conversationId, Room room)
+    {
+        if (!room.IsEmpty) return;
+        room.Retired = true;
+        _rooms.TryRemove(KeyValuePair.Create(conversationId, room));
+    }
+}
+
+sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt);
