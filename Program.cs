@@ -3,6 +3,7 @@ using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
+using SupportChat.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<RoomStore>();
 builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 builder.Services.AddErrorHandling().AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddValidators().AddApiDocs();
 

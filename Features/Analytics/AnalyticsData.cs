@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Common.Auth;
+using SupportChat.Common.Data;
+
+namespace SupportChat.Features.Analytics;
+
+static class AnalyticsData
+{
+    /// <summary>One SQL statement: a row per supervisor with two correlated counts, served by the
+    /// (SupervisorId, Role) and (AgentId, Status) indexes; no query per supervisor.</summary>
+    internal static async Task<List<AnalyticsRow>> GetSupervisorStatsAsync(this SupportChatDb db, CancellationToken ct)
+    {
+        var rows = await db.Users.AsNoTracking()
+            .Where(s => s.Role == Roles.Supervisor)
+            .Select(s => new AnalyticsRow(
+                s.Id,
+                s.Name,
+                db.Users.Count(a => a.SupervisorId == s.Id && a.Role == Roles.Agent),
+                db.Conversations.Count(c => c.Status == ConversationStatus.Closed
+                    && db.Users.Any(a => a.Id == c.AgentId && a.SupervisorId == s.Id && a.Role == Roles.Agent))))
+            .ToListAsync(ct);
+        // Contract: ordinal by name, then id. Sorted here because database collations differ (PostgreSQL's is locale-aware).
+        return [.. rows.OrderBy(r => r.SupervisorName, StringComparer.Ordinal).ThenBy(r => r.SupervisorId.ToString(), StringComparer.Ordinal)];
+    }
+}
