@@ -30,6 +30,7 @@ app.UseAuthorization();
 app.UseRequestBodyLimit();
 app.MapApiDocs();
 app.MapEndpoints();
+app.MapRealtime();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -1,0 +1,41 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using SupportChat.Common.Auth;
+using SupportChat.Common.Http;
+using SupportChat.Realtime.Events;
+
+namespace SupportChat.Realtime;
+
+/// <summary>Handles one event's data; <paramref name="services"/> is the root provider, so handlers that need the database open their own scope.</summary>
+delegate Task SocketEventHandler(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct);
+
+sealed record EventRoute(string[] AllowedRoles, SocketEventHandler Handle);
+
+/// <summary>Wire name → who may send it → what handles it. A new event is one file in Events/ and one row here.</summary>
+static class EventTable
+{
+    public static readonly FrozenDictionary<string, EventRoute> Routes = new Dictionary<string, EventRoute>
+    {
+        [EventNames.JoinConversation] = new([Roles.Candidate, Roles.Agent], JoinConversationEvent.HandleAsync),
+        [EventNames.SendMessage] = new([Roles.Candidate, Roles.Agent], SendMessageEvent.HandleAsync),
+        [EventNames.LeaveConversation] = new([Roles.Candidate, Roles.Agent], LeaveConversationEvent.HandleAsync),
+        [EventNames.CloseConversation] = new([Roles.Agent], CloseConversationEvent.HandleAsync),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Contract order: frame format, event name, role; each handler then checks its own data.</summary>
+    public static async Task DispatchAsync(SocketConnection socket, ReadOnlyMemory<byte> frame, IServiceProvider services, CancellationToken ct)
+    {
+        if (!Frames.TryParse(frame, out var document, out var name, out var data))
+        {
+            document?.Dispose();
+            socket.SendError(ErrorMessages.InvalidFormat);
+            return;
+        }
+        using (document)
+        {
+            if (!Routes.TryGetValue(name, out var route)) socket.SendError(ErrorMessages.UnknownEvent);
+            else if (!route.AllowedRoles.Contains(socket.Role)) socket.SendError(ErrorMessages.ForbiddenRole);
+            else await route.Handle(socket, data, services, ct);
+        }
+    }
+}

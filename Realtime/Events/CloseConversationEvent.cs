@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Common;
+using SupportChat.Common.Data;
+using SupportChat.Common.Http;
+
+namespace SupportChat.Realtime.Events;
+
+/// <summary>CLOSE_CONVERSATION, the assigned agent only (joined or not): persist the transcript, close, tell the room.</summary>
+static class CloseConversationEvent
+{
+    public static async Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    {
+        if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
+        {
+            socket.SendError(ErrorMessages.InvalidSchema);
+            return;
+        }
+        var conversationId = request.Id;
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
+
+        if (await ProblemAsync(db, socket, conversationId, ct) is { } problem)
+        {
+            socket.SendError(problem);
+            return;
+        }
+        var rooms = services.GetRequiredService<RoomStore>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        // Conditional on 'assigned' and on this agent: a reassignment or another close that won the race refuses this one.
+        if (!await rooms.CloseConversationAsync(db, clock, conversationId, ConversationStatus.Assigned, socket.UserId, closer: socket))
+            socket.SendError(await ProblemAsync(db, socket, conversationId, ct) ?? ErrorMessages.AlreadyClosed);
+    }
+
+    static async Task<string?> ProblemAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)
+    {
+        var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId)
+            .Select(c => new { c.AgentId, c.Status })
+            .SingleOrDefaultAsync(ct);
+        if (conversation is null || conversation.AgentId != socket.UserId) return ErrorMessages.NotAllowed;
+        return conversation.Status switch
+        {
+            ConversationStatus.Open => ErrorMessages.NotYetAssigned,
+            ConversationStatus.Closed => ErrorMessages.AlreadyClosed,
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Common;
+using SupportChat.Common.Auth;
+using SupportChat.Common.Data;
+using SupportChat.Common.Http;
+
+namespace SupportChat.Realtime.Events;
+
+/// <summary>JOIN_CONVERSATION, candidates and agents: enter the room of one's own conversation; an agent's join moves it from open to assigned.</summary>
+static class JoinConversationEvent
+{
+    sealed record JoinedData(ObjectId ConversationId, string Status);
+
+    public static async Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    {
+        if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
+        {
+            socket.SendError(ErrorMessages.InvalidSchema);
+            return;
+        }
+        var conversationId = request.Id;
+        var rooms = services.GetRequiredService<RoomStore>();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
+
+        var epoch = rooms.MembershipEpoch;
+        var (problem, status) = await AuthorizeAsync(db, socket, conversationId, ct);
+        if (problem is null)
+        {
+            await rooms.JoinAsync(conversationId, socket);
+            // A close or reassignment between the check and the join may have swept the room before this socket was in it.
+            if (rooms.MembershipEpoch != epoch)
+            {
+                (problem, status) = await AuthorizeAsync(db, socket, conversationId, ct);
+                if (problem is not null) rooms.Leave(conversationId, socket);
+            }
+        }
+
+        if (problem is not null) socket.SendError(problem);
+        else socket.Enqueue(Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status)));
+    }
+
+    static async Task<(string? Problem, string Status)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)
+    {
+        var me = socket.UserId;
+        if (socket.Role == Roles.Agent)
+            await db.Conversations   // conditional, so it can never reopen a closed conversation or act for a replaced agent
+                .Where(c => c.Id == conversationId && c.AgentId == me && c.Status == ConversationStatus.Open)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Assigned), ct);
+
+        var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId)
+            .Select(c => new { c.CandidateId, c.AgentId, c.Status })
+            .SingleOrDefaultAsync(ct);
+        var isParticipant = conversation is not null && (socket.Role == Roles.Agent ? conversation.AgentId == me : conversation.CandidateId == me);
+        if (!isParticipant) return (ErrorMessages.NotAllowed, "");
+        if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "");
+        return (null, conversation.Status);
+    }
+}

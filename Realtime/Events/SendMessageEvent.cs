@@ -1,0 +1,37 @@
+using System.Text.Json;
+using FluentValidation;
+using SupportChat.Common;
+using SupportChat.Common.Http;
+
+namespace SupportChat.Realtime.Events;
+
+sealed record SendMessageData(string? ConversationId, string? Content);
+
+/// <summary>Contract: content is non-empty and at most 5000 characters after trimming, then stored and delivered as sent.</summary>
+sealed class SendMessageValidator : AbstractValidator<SendMessageData>
+{
+    public const int MaxContentLength = 5000;
+    public static readonly SendMessageValidator Instance = new();
+
+    public SendMessageValidator()
+    {
+        RuleFor(d => d.ConversationId).Must(id => ObjectId.TryParse(id, out _));
+        RuleFor(d => d.Content).NotNull().Must(content => content!.Trim().Length is >= 1 and <= MaxContentLength);
+    }
+}
+
+/// <summary>SEND_MESSAGE, candidates and agents in the room: append to the live transcript and deliver to every other socket in the room.</summary>
+static class SendMessageEvent
+{
+    public static async Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    {
+        if (!Frames.TryBind(data, SendMessageValidator.Instance, out var request))
+        {
+            socket.SendError(ErrorMessages.InvalidSchema);
+            return;
+        }
+        var rooms = services.GetRequiredService<RoomStore>();
+        if (!await rooms.SendAsync(ObjectId.Parse(request.ConversationId!), socket, request.Content!))
+            socket.SendError(ErrorMessages.JoinFirst);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using SupportChat.Common;
+using SupportChat.Common.Auth;
+using SupportChat.Common.Http;
+
+namespace SupportChat.Realtime;
+
+/// <summary>The WebSocket endpoint on /ws and on the bare host: authenticate by the <c>token</c> query parameter, then read frames one at a time.</summary>
+static partial class RealtimeEndpoint
+{
+    public const int MaxFrameBytes = 64 * 1024;
+    const int InitialBufferBytes = 4 * 1024;
+
+    public static void MapRealtime(this WebApplication app)
+    {
+        // Pings find dead peers: one that does not answer within the timeout is dropped, and leaves its rooms.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
+        app.Map("/ws", context => context.WebSockets.IsWebSocketRequest
+            ? RunAsync(context)
+            : ApiResult.Fail(StatusCodes.Status426UpgradeRequired, "WebSocket upgrade required").ExecuteAsync(context)).ExcludeFromDescription();
+        // Several PRD clients connect to the bare host; anything else there is an unknown path.
+        app.Map("/", context => context.WebSockets.IsWebSocketRequest
+            ? RunAsync(context)
+            : ApiResult.Fail(StatusCodes.Status404NotFound, ErrorMessages.NotFound).ExecuteAsync(context)).ExcludeFromDescription();
+    }
+
+    static async Task RunAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var logger = services.GetRequiredService<ILogger<SocketConnection>>();
+        var user = await services.GetRequiredService<TokenIssuer>().ValidateAsync(context.Request.Query["token"]);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (user is null || !ObjectId.TryParse(user.FindFirstValue(Claims.UserId), out var userId))
+        {
+            await RejectAsync(socket);
+            return;
+        }
+
+        var connection = new SocketConnection(socket, userId, user.FindFirstValue(Claims.Role) ?? "");
+        var rooms = services.GetRequiredService<RoomStore>();
+        var writer = connection.RunWriterAsync();
+        LogConnected(logger, userId, connection.Role);
+        try
+        {
+            await ReceiveAsync(connection, socket, services, logger, context.RequestAborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer vanished mid-frame or stopped answering pings: an ordinary end of a connection.
+        }
+        finally
+        {
+            rooms.LeaveAll(connection);
+            connection.Close(WebSocketCloseStatus.NormalClosure, "");
+            await writer;
+            LogDisconnected(logger, userId);
+        }
+    }
+
+    static async Task RejectAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.SendAsync(Frames.Error(ErrorMessages.InvalidToken), WebSocketMessageType.Text, true, timeout.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "Unauthorized", timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            socket.Abort();
+        }
+    }
+
+    /// <summary>Reads until the peer closes; each whole frame is handled before the next is read, so one socket's events keep their order.</summary>
+    static async Task ReceiveAsync(SocketConnection connection, WebSocket socket, IServiceProvider services, ILogger logger, CancellationToken ct)
+    {
+        while (true)
+        {
+            // A zero-byte read waits for the next frame without holding a buffer: idle sockets cost no receive memory.
+            var next = await socket.ReceiveAsync(Memory<byte>.Empty, ct);
+            if (next.MessageType == WebSocketMessageType.Close) return;
+
+            var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+            try
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    if (length == buffer.Length) buffer = Grow(buffer, length);
+                    var room = Math.Min(buffer.Length, MaxFrameBytes + 1) - length;
+                    received = await socket.ReceiveAsync(buffer.AsMemory(length, room), ct);
+                    if (received.MessageType == WebSocketMessageType.Close) return;
+                    length += received.Count;
+                    if (length > MaxFrameBytes)
+                    {
+                        connection.Close(WebSocketCloseStatus.MessageTooBig, "Frame larger than 64 KiB");
+                        return;
+                    }
+                } while (!received.EndOfMessage);
+
+                if (received.MessageType == WebSocketMessageType.Binary) connection.SendError(ErrorMessages.InvalidFormat);
+                else await DispatchSafelyAsync(connection, buffer.AsMemory(0, length), services, logger, ct);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    static byte[] Grow(byte[] buffer, int length)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxFrameBytes + 1));
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    /// <summary>One failing event (a database outage, say) answers with an error; the socket and its rooms stay.</summary>
+    static async Task DispatchSafelyAsync(SocketConnection connection, ReadOnlyMemory<byte> frame, IServiceProvider services, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            await EventTable.DispatchAsync(connection, frame, services, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogEventFailed(logger, e, connection.UserId);
+            connection.SendError(ErrorMessages.Internal);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "WebSocket connected: user {UserId} ({Role})")]
+    static partial void LogConnected(ILogger logger, ObjectId userId, string role);
+
+    [LoggerMessage(LogLevel.Debug, "WebSocket disconnected: user {UserId}")]
+    static partial void LogDisconnected(ILogger logger, ObjectId userId);
+
+    [LoggerMessage(LogLevel.Error, "WebSocket event failed for user {UserId}")]
+    static partial void LogEventFailed(ILogger logger, Exception exception, ObjectId userId);
+}

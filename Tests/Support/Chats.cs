@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using SupportChat.Realtime;
+
+namespace SupportChat.Tests.Support;
+
+public sealed record TestChat(string Id, TestUser Candidate, TestUser Agent, TestUser Supervisor);
+
+/// <summary>Conversations in a given state, reached over the public HTTP API.</summary>
+public static class Chats
+{
+    public static async Task<TestChat> OpenConversationAsync(this TestApp app)
+    {
+        var (supervisor, agent) = await app.NewTeamAsync();
+        var candidate = await app.NewUserAsync("candidate");
+        var id = (await app.PostAsync("/conversations", new { supervisorId = supervisor.Id }, candidate.Token))
+            .ShouldSucceed(HttpStatusCode.Created).GetProperty("_id").GetString()!;
+        return new TestChat(id, candidate, agent, supervisor);
+    }
+
+    /// <summary>Assigned over HTTP; the status stays "open" until the agent joins.</summary>
+    public static async Task<TestChat> AssignedConversationAsync(this TestApp app)
+    {
+        var chat = await app.OpenConversationAsync();
+        (await app.PostAsync($"/conversations/{chat.Id}/assign", new { agentId = chat.Agent.Id }, chat.Supervisor.Token)).ShouldSucceed();
+        return chat;
+    }
+
+    public static Task<TestSocket> ConnectAsync(this TestApp app, TestUser user) => TestSocket.ConnectAsync(app.SocketUri(user.Token));
+
+    internal static RoomStore Rooms(this TestApp app) => app.Services.GetRequiredService<RoomStore>();
+
+    /// <summary>Polls until the store agrees (the server notices a disconnect a moment after the client sends it).</summary>
+    internal static async Task ShouldEventuallyHaveAsync(this TestApp app, int rooms, int sockets)
+    {
+        var deadline = DateTime.UtcNow + TestSocket.FrameTimeout;
+        while (app.Rooms().Census() != (rooms, sockets) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        app.Rooms().Census().ShouldBe((rooms, sockets));
+    }
+}
