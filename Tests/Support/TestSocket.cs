@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -28,6 +29,24 @@ public sealed class TestSocket : IAsyncDisposable
         var socket = new ClientWebSocket();
         using var timeout = new CancellationTokenSource(FrameTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
+        return new TestSocket(socket);
+    }
+
+    /// <summary>A client whose kernel receive buffer is tiny (Linux would otherwise grow it to megabytes), to play a stalled peer.</summary>
+    public static async Task<TestSocket> ConnectWithTinyReceiveBufferAsync(Uri uri)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await tcp.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(tcp, ownsSocket: true);
+            },
+        };
+        var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(FrameTimeout);
+        await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), timeout.Token);
         return new TestSocket(socket);
     }
 

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using SupportChat.Common;
+using SupportChat.Tests.Support;
+
+namespace SupportChat.Tests.Realtime;
+
+public sealed class ConnectionTests(TestApp app) : IClassFixture<TestApp>
+{
+    public static TheoryData<string?> BadTokens => new()
+    {
+        null,
+        "garbage",
+        Tokens.Forge(ObjectId.NewId().ToString(), "candidate", expires: DateTime.UtcNow.AddMinutes(-5)),
+        Tokens.Forge(ObjectId.NewId().ToString(), "candidate", secret: "another-secret-that-is-long-enough-for-hs256"),
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task A_missing_or_invalid_token_gets_an_error_then_close_1008(string? token)
+    {
+        await using var socket = await TestSocket.ConnectAsync(app.SocketUri(token));
+        await socket.ExpectErrorAsync("Unauthorized or invalid token");
+        (await socket.ExpectCloseAsync()).ShouldBe(WebSocketCloseStatus.PolicyViolation);
+    }
+
+    [Fact]
+    public async Task The_bare_host_accepts_the_same_connections_and_the_server_says_nothing_first()
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var socket = await TestSocket.ConnectAsync(app.SocketUri(chat.Candidate.Token, path: "/"));
+        await socket.ShouldReceiveNothingAsync();
+        await socket.JoinAsync(chat.Id);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("\"JOIN_CONVERSATION\"")]
+    [InlineData("""{"data":{}}""")]
+    [InlineData("""{"event":"JOIN_CONVERSATION"}""")]
+    [InlineData("""{"event":42,"data":{}}""")]
+    [InlineData("""{"event":"JOIN_CONVERSATION","data":"x"}""")]
+    [InlineData("""{"event":"JOIN_CONVERSATION","data":[]}""")]
+    public async Task Frames_that_are_not_event_objects_are_invalid_format_and_the_socket_stays(string frame)
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var socket = await app.ConnectAsync(chat.Candidate);
+        await socket.SendRawAsync(frame);
+        await socket.ExpectErrorAsync("Invalid message format");
+        await socket.JoinAsync(chat.Id);
+    }
+
+    [Theory]
+    [InlineData("HELLO")]
+    [InlineData("join_conversation")]
+    public async Task Unknown_event_names_are_reported_and_the_socket_stays(string eventName)
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var socket = await app.ConnectAsync(chat.Candidate);
+        await socket.SendAsync(eventName, new { conversationId = chat.Id });
+        await socket.ExpectErrorAsync("Unknown event");
+        await socket.JoinAsync(chat.Id);
+    }
+
+    [Fact]
+    public async Task Format_is_checked_before_the_event_name_and_the_name_before_the_role()
+    {
+        var supervisor = await app.NewUserAsync("supervisor");
+        await using var socket = await app.ConnectAsync(supervisor);
+        await socket.SendAsync("NOPE", new { });
+        await socket.ExpectErrorAsync("Unknown event");
+        await socket.SendAsync("JOIN_CONVERSATION", new { conversationId = "bad" });
+        await socket.ExpectErrorAsync("Forbidden for this role");
+    }
+
+    [Fact]
+    public async Task A_binary_frame_is_invalid_format()
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var socket = await app.ConnectAsync(chat.Candidate);
+        await socket.Raw.SendAsync(Encoding.UTF8.GetBytes("""{"event":"JOIN_CONVERSATION","data":{}}"""), WebSocketMessageType.Binary, true, default);
+        await socket.ExpectErrorAsync("Invalid message format");
+        await socket.JoinAsync(chat.Id);
+    }
+
+    [Fact]
+    public async Task A_frame_of_exactly_64_KiB_is_read_and_a_larger_one_closes_only_that_socket_with_1009()
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var candidate = await app.ConnectAsync(chat.Candidate);
+        await using var agent = await app.ConnectAsync(chat.Agent);
+        await candidate.JoinAsync(chat.Id);
+        await agent.JoinAsync(chat.Id);
+
+        string FrameOf(int bytes)
+        {
+            var head = $$"""{"event":"SEND_MESSAGE","data":{"conversationId":"{{chat.Id}}","content":" """;
+            const string tail = "\"}}";
+            return head + new string('x', bytes - head.Length - tail.Length) + tail;
+        }
+        await candidate.SendRawAsync(FrameOf(64 * 1024));
+        await candidate.ExpectErrorAsync("Invalid request schema");   // read whole: only its content is too long
+
+        await candidate.SendRawAsync(FrameOf(64 * 1024 + 1));
+        (await candidate.ExpectCloseAsync()).ShouldBe(WebSocketCloseStatus.MessageTooBig);
+
+        await agent.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "still here?" });
+        await agent.ShouldReceiveNothingAsync();
+        await using var again = await app.ConnectAsync(chat.Candidate);
+        await again.JoinAsync(chat.Id);
+        await agent.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "welcome back" });
+        (await again.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe("welcome back");
+    }
+
+    [Fact]
+    public async Task Plain_http_on_the_socket_paths_gets_an_envelope()
+    {
+        var ws = await app.GetAsync("/ws");
+        ws.Status.ShouldBe(HttpStatusCode.UpgradeRequired);
+        ws.Body.GetProperty("success").GetBoolean().ShouldBeFalse();
+        (await app.GetAsync("/")).ShouldFail(HttpStatusCode.NotFound, "Not found");
+    }
+
+    [Fact]
+    public async Task A_disconnected_socket_leaves_every_room_and_the_transcript_stays()
+    {
+        var first = await app.AssignedConversationAsync();
+        var second = await app.AssignedConversationAsync();
+        var agentOfBoth = first.Agent;
+        (await app.PostAsync($"/conversations/{second.Id}/assign", new { agentId = second.Agent.Id }, second.Supervisor.Token)).ShouldSucceed();
+
+        var socket = await app.ConnectAsync(first.Candidate);
+        await socket.JoinAsync(first.Id);
+        await socket.SendAsync("SEND_MESSAGE", new { conversationId = first.Id, content = "before I go" });
+        var census = app.Rooms().Census();
+        await socket.DisposeAsync();
+
+        await app.ShouldEventuallyHaveAsync(census.Rooms, census.Sockets - 1);
+        var messages = (await app.GetAsync($"/conversations/{first.Id}", agentOfBoth.Token)).ShouldSucceed().GetProperty("messages");
+        messages.EnumerateArray().Select(m => m.GetProperty("content").GetString()).ShouldBe(["before I go"]);
+    }
+
+    [Fact]
+    public async Task A_thousand_connect_join_disconnect_cycles_leave_no_room_or_socket_behind()
+    {
+        var chat = await app.AssignedConversationAsync();
+        var uri = app.SocketUri(chat.Candidate.Token);
+        var before = app.Rooms().Census();
+        for (var i = 0; i < 1000; i++)
+        {
+            await using var socket = await TestSocket.ConnectAsync(uri);
+            await socket.JoinAsync(chat.Id);
+        }
+        await app.ShouldEventuallyHaveAsync(before.Rooms, before.Sockets);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_stops_reading_is_dropped_without_slowing_the_room()
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var candidate = await app.ConnectAsync(chat.Candidate);
+        await using var agent = await app.ConnectAsync(chat.Agent);
+        await using var stuck = await TestSocket.ConnectWithTinyReceiveBufferAsync(app.SocketUri(chat.Agent.Token));   // joins, then never reads again
+        await candidate.JoinAsync(chat.Id);
+        await agent.JoinAsync(chat.Id);
+        await stuck.JoinAsync(chat.Id);
+
+        // Each message waits for the healthy agent's copy: the room must keep flowing while the stuck queue fills.
+        var content = new string('m', 4990);
+        var before = app.Rooms().Census();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        for (var i = 0; app.Rooms().Census().Sockets == before.Sockets && DateTime.UtcNow < deadline; i++)
+        {
+            await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = content + i });
+            (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe(content + i);
+        }
+
+        await app.ShouldEventuallyHaveAsync(before.Rooms, before.Sockets - 1);   // the stuck socket, and only it, is gone
+        var closeStatus = await stuck.ExpectCloseAsync();
+        (closeStatus is null or WebSocketCloseStatus.PolicyViolation).ShouldBeTrue($"closed with {closeStatus}");
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "after" });
+        (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe("after");
+    }
+}
