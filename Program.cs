@@ -3,28 +3,37 @@ using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
+using SupportChat.Features.Health;
+using SupportChat.Features.Signup;
 using SupportChat.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 
-if (JwtSettings.Load(builder.Configuration, out var jwtProblem) is not { } jwt)
-{
-    Console.Error.WriteLine($"SupportChat cannot start: {jwtProblem}");
-    return 1;
-}
+// Misconfiguration stops the start with a plain message and a non-zero exit, never a silent fallback.
+if (JwtSettings.Load(builder.Configuration, out var jwtProblem) is not { } jwt) return Refuse(jwtProblem);
+if (SignupSettings.Load(builder.Configuration, out var signupProblem) is not { } signup) return Refuse(signupProblem);
 // Contract: PORT, else 3000; ASPNETCORE_URLS or --urls win when given.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls($"http://+:{builder.Configuration["PORT"] ?? "3000"}");
 
+// Production logs are JSON lines for the platform's log shipping; Development keeps the readable console.
+if (!builder.Environment.IsDevelopment())
+    builder.Logging.ClearProviders().AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
+
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RoomStore>();
+builder.Services.AddHostedService<TranscriptStash>();
 builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-builder.Services.AddErrorHandling().AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddValidators().AddApiDocs();
+builder.Services.AddSingleton(signup);
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoint.ReadyTag]);
+builder.Services.AddConfiguredCors(builder.Configuration).AddErrorHandling().AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddValidators().AddApiDocs();
 
 var app = builder.Build();
+app.UseRequestLogging();
 app.UseErrorEnvelopes();
 app.UseRouting();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRequestBodyLimit();
@@ -33,5 +42,13 @@ app.MapEndpoints();
 app.MapRealtime();
 
 await app.MigrateDatabaseAsync();
+await TranscriptStash.RestoreAsync(app.Services);
+await AdminBootstrap.EnsureAdminAsync(app.Services);
 await app.RunAsync();
 return 0;
+
+static int Refuse(string problem)
+{
+    Console.Error.WriteLine($"SupportChat cannot start: {problem}");
+    return 1;
+}

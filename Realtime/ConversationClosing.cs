@@ -27,6 +27,7 @@ static class ConversationClosing
             .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt));
         if (updated == 0) return false;
 
+        await db.LiveMessages.Where(m => m.ConversationId == conversationId).ExecuteDeleteAsync();   // stashed by a past restart
         db.Messages.AddRange(transcript.Select((m, i) => new Message
         {
             ConversationId = conversationId,

@@ -16,7 +16,12 @@ static partial class RealtimeEndpoint
     public static void MapRealtime(this WebApplication app)
     {
         // Pings find dead peers: one that does not answer within the timeout is dropped, and leaves its rooms.
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
+        var options = new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) };
+        // Browsers send Origin on WebSocket upgrades but apply no CORS to them: the same allow-list is enforced here.
+        var origins = CorsSetup.Origins(app.Configuration);
+        if (origins.Length > 0 && !origins.Contains("*"))
+            foreach (var origin in origins) options.AllowedOrigins.Add(origin);
+        app.UseWebSockets(options);
         app.Map("/ws", context => context.WebSockets.IsWebSocketRequest
             ? RunAsync(context)
             : ApiResult.Fail(StatusCodes.Status426UpgradeRequired, "WebSocket upgrade required").ExecuteAsync(context)).ExcludeFromDescription();
@@ -41,6 +46,7 @@ static partial class RealtimeEndpoint
         var connection = new SocketConnection(socket, userId, user.FindFirstValue(Claims.Role) ?? "");
         var rooms = services.GetRequiredService<RoomStore>();
         var writer = connection.RunWriterAsync();
+        rooms.Register(connection);
         LogConnected(logger, userId, connection.Role);
         try
         {
@@ -53,6 +59,7 @@ static partial class RealtimeEndpoint
         finally
         {
             rooms.LeaveAll(connection);
+            rooms.Unregister(connection);
             connection.Close(WebSocketCloseStatus.NormalClosure, "");
             await writer;
             LogDisconnected(logger, userId);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using SupportChat.Common;
 
 namespace SupportChat.Realtime;
@@ -24,7 +25,9 @@ sealed class RoomStore(TimeProvider clock)
     sealed record ConversationRef(ObjectId ConversationId);
 
     readonly ConcurrentDictionary<ObjectId, Room> _rooms = new();
+    readonly ConcurrentDictionary<SocketConnection, byte> _connections = new();
     long _membershipEpoch;
+    volatile bool _shuttingDown;
 
     /// <summary>
     /// Advances whenever sockets are removed from a room by someone else (a close, a reassignment). A join that saw
@@ -65,7 +68,8 @@ sealed class RoomStore(TimeProvider clock)
                 if (room.Retired) continue;
                 if (room.Closing is null)
                 {
-                    if (!room.Members.Contains(sender)) return false;
+                    // After shutdown began, transcripts are being saved: a later message could be lost, so it is refused.
+                    if (_shuttingDown || !room.Members.Contains(sender)) return false;
                     var now = clock.GetUtcNow().UtcDateTime;
                     var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
                     room.Messages.Add(message);
@@ -181,6 +185,42 @@ sealed class RoomStore(TimeProvider clock)
         var frame = Frames.Serialize(EventNames.ConversationClosed, new ConversationRef(conversationId));
         foreach (var member in notify) member.Enqueue(frame);
         return closed;
+    }
+
+    /// <summary>Every open socket, joined or not, so shutdown can say goodbye to each.</summary>
+    public void Register(SocketConnection socket)
+    {
+        _connections.TryAdd(socket, 0);
+        if (_shuttingDown) socket.Close(WebSocketCloseStatus.EndpointUnavailable, "Server restarting");
+    }
+
+    public void Unregister(SocketConnection socket) => _connections.TryRemove(socket, out _);
+
+    public bool HasConnections => !_connections.IsEmpty;
+
+    /// <summary>Stops accepting messages and closes every socket with 1001 (going away); clients reconnect after the restart.</summary>
+    public void BeginShutdown()
+    {
+        _shuttingDown = true;
+        foreach (var socket in _connections.Keys)
+            socket.Close(WebSocketCloseStatus.EndpointUnavailable, "Server restarting");
+    }
+
+    /// <summary>Every non-empty live transcript, each read under its room's lock.</summary>
+    public Dictionary<ObjectId, LiveMessage[]> TranscriptsSnapshot()
+    {
+        var snapshot = new Dictionary<ObjectId, LiveMessage[]>();
+        foreach (var (conversationId, room) in _rooms)
+            lock (room)
+                if (room.Messages.Count > 0) snapshot[conversationId] = [.. room.Messages];
+        return snapshot;
+    }
+
+    /// <summary>At start, before any socket connects: puts back a transcript saved by the last shutdown.</summary>
+    public void Restore(ObjectId conversationId, IEnumerable<LiveMessage> transcript)
+    {
+        var room = _rooms.GetOrAdd(conversationId, _ => new Room());
+        lock (room) room.Messages.AddRange(transcript);
     }
 
     /// <summary>Rooms held in memory and sockets in them: what a leak would show.</summary>

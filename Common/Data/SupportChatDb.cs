@@ -8,6 +8,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
     public DbSet<User> Users => Set<User>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
+    public DbSet<LiveMessageRow> LiveMessages => Set<LiveMessageRow>();
 
     /// <summary>Filter of the unique index that allows one open-or-assigned conversation per candidate.
     /// Quoted identifiers read the same in SQLite and PostgreSQL.</summary>
@@ -40,6 +41,12 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
         });
         model.Entity<Message>(message =>
         {
+            message.HasKey(m => new { m.ConversationId, m.Sequence });
+            message.Property(m => m.SenderRole).HasMaxLength(16);
+        });
+        model.Entity<LiveMessageRow>(message =>
+        {
+            message.ToTable("LiveMessages");
             message.HasKey(m => new { m.ConversationId, m.Sequence });
             message.Property(m => m.SenderRole).HasMaxLength(16);
         });
