@@ -13,11 +13,13 @@ sealed class SignupEndpoint : IEndpoint
         .MapPost("/auth/signup", Handle)
         .Validate<SignupRequest>()
         .Produces<Envelope<SignupResponse>>(StatusCodes.Status201Created)
-        .ProducesErrors(400, 409, 413, 415)
+        .ProducesErrors(400, 403, 409, 413, 415)
         .WithName("Signup").WithTags("Auth").WithSummary("Sign up");
 
-    static async Task<IResult> Handle(SignupRequest body, SupportChatDb db, IPasswordHasher<User> hasher, CancellationToken ct)
+    static async Task<IResult> Handle(SignupRequest body, SupportChatDb db, IPasswordHasher<User> hasher, SignupSettings settings, CancellationToken ct)
     {
+        // The operator turned off self-service signup for this role (e.g. admin): a permission matter, not a schema one.
+        if (!settings.AllowedRoles.Contains(body.Role!)) return ApiResult.Fail(403, ErrorMessages.Forbidden);
         var email = body.Email!.Trim().ToLowerInvariant();
         if (await db.EmailIsTakenAsync(email, ct)) return ApiResult.Fail(409, ErrorMessages.EmailExists);
 
