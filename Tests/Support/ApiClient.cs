@@ -3,10 +3,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportChat.Common;
 
 namespace SupportChat.Tests.Support;
 
 public sealed record TestUser(string Id, string Name, string Email, string Password, string Role, string Token);
+
+public sealed record TestConversation(string Id, TestUser Candidate, TestUser Supervisor);
 
 /// <summary>What came back: status and the parsed envelope.</summary>
 public sealed record ApiResponse(HttpStatusCode Status, JsonElement Body)
@@ -72,5 +76,35 @@ public static class ApiClient
     {
         var supervisor = await app.NewUserAsync("supervisor");
         return (supervisor, await app.NewUserAsync("agent", supervisor.Id));
+    }
+
+    /// <summary>A new user of any role; an agent comes with a supervisor of its own.</summary>
+    public static async Task<TestUser> NewUserInRoleAsync(this TestApp app, string role) =>
+        role == "agent" ? (await app.NewTeamAsync()).Agent : await app.NewUserAsync(role);
+
+    /// <summary>A candidate (new unless given) opens a conversation with <paramref name="supervisor"/> (new unless given).</summary>
+    public static async Task<TestConversation> NewConversationAsync(this TestApp app, TestUser? supervisor = null, TestUser? candidate = null)
+    {
+        supervisor ??= await app.NewUserAsync("supervisor");
+        candidate ??= await app.NewUserAsync("candidate");
+        var id = (await app.PostAsync("/conversations", new { supervisorId = supervisor.Id }, candidate.Token))
+            .ShouldSucceed(HttpStatusCode.Created).GetProperty("_id").GetString()!;
+        return new TestConversation(id, candidate, supervisor);
+    }
+
+    /// <summary>The conversation's supervisor assigns <paramref name="agent"/>.</summary>
+    public static async Task AssignAgentAsync(this TestApp app, TestConversation conversation, TestUser agent) =>
+        (await app.PostAsync($"/conversations/{conversation.Id}/assign", new { agentId = agent.Id }, conversation.Supervisor.Token)).ShouldSucceed();
+
+    /// <summary>The conversation's supervisor closes it.</summary>
+    public static async Task CloseConversationAsync(this TestApp app, TestConversation conversation) =>
+        (await app.PostAsync($"/conversations/{conversation.Id}/close", null, conversation.Supervisor.Token)).ShouldSucceed();
+
+    /// <summary>Sets the status directly: "assigned" comes from an agent's JOIN over the socket, which HTTP tests don't open.</summary>
+    public static async Task SetConversationStatusAsync(this TestApp app, string conversationId, string status)
+    {
+        var id = ObjectId.Parse(conversationId);
+        (await app.WithDbAsync(db => db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, status))))
+            .ShouldBe(1);
     }
 }
