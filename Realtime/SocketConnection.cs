@@ -14,6 +14,8 @@ sealed class SocketConnection
     /// <summary>Past this much unsent output the peer is not keeping up; it is dropped rather than growing memory.</summary>
     public const int MaxQueuedBytes = 1024 * 1024;
     static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan CloseAckTimeout = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan CloseAckPoll = TimeSpan.FromMilliseconds(50);
 
     readonly WebSocket _socket;
     readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
@@ -80,6 +82,11 @@ sealed class SocketConnection
             }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await _socket.CloseOutputAsync(_closeStatus, _closeReason, _sendAbort.Token);
+            // When the server spoke first (1001, 1008, 1009) the peer owes a close frame; one that never sends it
+            // must not keep the connection, or a shutdown, waiting.
+            for (var waited = TimeSpan.Zero; _socket.State == WebSocketState.CloseSent && waited < CloseAckTimeout; waited += CloseAckPoll)
+                await Task.Delay(CloseAckPoll);
+            if (_socket.State == WebSocketState.CloseSent) _socket.Abort();
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
