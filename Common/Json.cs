@@ -10,6 +10,8 @@ static class Json
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // JSON served as JSON, never inlined in HTML: write ' < > & and non-ASCII text as is, as Node's JSON.stringify does.
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.PropertyNameCaseInsensitive = false;   // contract: request property names are case-sensitive
         options.Converters.Add(new UtcMillisecondsConverter());
     }
