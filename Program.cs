@@ -18,7 +18,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 // Production logs are JSON lines for the platform's log shipping; Development keeps the readable console.
 if (!builder.Environment.IsDevelopment())
-    builder.Logging.ClearProviders().AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
+    builder.Logging.ClearProviders().AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+
+// The framework's own request lines include the query string, where the WebSocket token travels.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);

@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace SupportChat.Common.Data;
 
-/// <summary>The <c>Database</c> section: <c>Provider</c> (Sqlite or Postgres) and an optional <c>ConnectionString</c>.</summary>
+/// <summary>
+/// The <c>Database</c> section: <c>Provider</c> (Sqlite or Postgres) and an optional <c>ConnectionString</c>.
+/// A <c>DATABASE_URL</c> (what <c>fly postgres attach</c> sets) selects PostgreSQL when neither is given.
+/// </summary>
 static class DatabaseSetup
 {
     public const string DefaultSqlite = "Data Source=supportchat.db";
@@ -11,8 +14,11 @@ static class DatabaseSetup
 
     public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        var databaseUrl = configuration["DATABASE_URL"];
+        var provider = configuration["Database:Provider"] ?? (string.IsNullOrEmpty(databaseUrl) ? "Sqlite" : "Postgres");
         var connectionString = configuration["Database:ConnectionString"];
+        if (connectionString is null && !string.IsNullOrEmpty(databaseUrl) && provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+            connectionString = FromDatabaseUrl(databaseUrl);
         services.AddDbContextPool<SupportChatDb>(options =>
         {
             if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
@@ -25,6 +31,24 @@ static class DatabaseSetup
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
         return services;
+    }
+
+    /// <summary>postgres://user:password@host:port/database?sslmode=... as an Npgsql connection string.</summary>
+    public static string FromDatabaseUrl(string url)
+    {
+        var uri = new Uri(url);
+        var credentials = uri.UserInfo.Split(':', 2);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Username = Uri.UnescapeDataString(credentials[0]),
+            Password = credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : null,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        var sslMode = System.Web.HttpUtility.ParseQueryString(uri.Query)["sslmode"];
+        if (sslMode is not null && Enum.TryParse<Npgsql.SslMode>(sslMode, ignoreCase: true, out var mode)) builder.SslMode = mode;
+        return builder.ConnectionString;
     }
 
     /// <summary>Creates the database or brings it up to date: no manual step on a fresh machine or after an upgrade.</summary>
