@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, twice: once on SQLite and once on a throwaway PostgreSQL cluster.
+# The whole test suite, twice: once on SQLite and once on a throwaway PostgreSQL cluster; then the deployment
+# checks, which run the published service as the container would and play the demo journey against it.
 # Installs PostgreSQL from Debian's packages when the machine has none. Exit status 0 only if both passes pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,17 @@ run_suite() {
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
 }
 
+# Run as root, pg_virtualenv names its cluster "regress" system-wide; one left by a killed run blocks the next.
+drop_stale_cluster() {
+  pgrep -f pg_virtualenv >/dev/null 2>&1 && return
+  pg_lsclusters --no-header 2>/dev/null | awk '$2 == "regress" { print $1 }' | while read -r version; do
+    echo "== dropping a stale PostgreSQL $version/regress cluster left by an earlier run"
+    pg_dropcluster --stop "$version" regress
+  done
+}
+
 ensure_postgres
+drop_stale_cluster
 echo "== build"
 dotnet build Tests/SupportChat.Tests.csproj -c Release -nologo -clp:ErrorsOnly
 
@@ -42,10 +53,16 @@ run_suite sqlite env SUPPORTCHAT_TEST_PROVIDER=Sqlite
 # pg_virtualenv (postgresql-common) creates a temporary cluster, exports PG* for it, and drops it afterwards.
 run_suite postgres pg_virtualenv -o max_connections=400 env SUPPORTCHAT_TEST_PROVIDER=Postgres
 
+echo "== deployment checks and the demo journey (scripts/verify-deploy.sh)"
+deploy_ok=1
+bash scripts/verify-deploy.sh || { deploy_ok=0; status=1; }
+
 total_passed=0 total_failed=0
 for name in sqlite postgres; do
   if [ -f "$results/$name.trx" ]; then summarize "$name" "$results/$name.trx"; else echo "$name: no results"; status=1; fi
 done
+if [ "$deploy_ok" -eq 1 ]; then echo "deploy+demo: 1 passed, 0 failed"; total_passed=$((total_passed + 1))
+else echo "deploy+demo: 0 passed, 1 failed"; total_failed=$((total_failed + 1)); fi
 [ "$total_passed" -gt 0 ] || status=1
 echo "tests: $total_passed passed, $total_failed failed"
 exit $status
