@@ -40,16 +40,16 @@ public static class ApiClient
 
     public static string NewEmail(string role = "user") => $"{role}-{Guid.NewGuid():N}@test.example.com";
 
-    public static Task<ApiResponse> PostAsync(this TestApp app, string path, object? body, string? token = null) =>
+    public static Task<ApiResponse> PostAsync(this ITestService app, string path, object? body, string? token = null) =>
         app.SendAsync(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body), token);
 
-    public static Task<ApiResponse> PostRawAsync(this TestApp app, string path, string body, string? token = null, string contentType = "application/json") =>
+    public static Task<ApiResponse> PostRawAsync(this ITestService app, string path, string body, string? token = null, string contentType = "application/json") =>
         app.SendAsync(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType), token);
 
-    public static Task<ApiResponse> GetAsync(this TestApp app, string path, string? token = null) =>
+    public static Task<ApiResponse> GetAsync(this ITestService app, string path, string? token = null) =>
         app.SendAsync(HttpMethod.Get, path, null, token);
 
-    public static async Task<ApiResponse> SendAsync(this TestApp app, HttpMethod method, string path, HttpContent? content, string? token = null)
+    public static async Task<ApiResponse> SendAsync(this ITestService app, HttpMethod method, string path, HttpContent? content, string? token = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -59,11 +59,11 @@ public static class ApiClient
         return new ApiResponse(response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    public static async Task<string> LoginAsync(this TestApp app, string email, string password = Password) =>
+    public static async Task<string> LoginAsync(this ITestService app, string email, string password = Password) =>
         (await app.PostAsync("/auth/login", new { email, password })).ShouldSucceed().GetProperty("token").GetString()!;
 
     /// <summary>Signs a new user up and logs them in.</summary>
-    public static async Task<TestUser> NewUserAsync(this TestApp app, string role, string? supervisorId = null, string? name = null)
+    public static async Task<TestUser> NewUserAsync(this ITestService app, string role, string? supervisorId = null, string? name = null)
     {
         var email = NewEmail(role);
         name ??= $"{role} {Guid.NewGuid():N}"[..20];
@@ -72,7 +72,7 @@ public static class ApiClient
         return new TestUser(id, name, email, Password, role, await app.LoginAsync(email));
     }
 
-    public static async Task<(TestUser Supervisor, TestUser Agent)> NewTeamAsync(this TestApp app)
+    public static async Task<(TestUser Supervisor, TestUser Agent)> NewTeamAsync(this ITestService app)
     {
         var supervisor = await app.NewUserAsync("supervisor");
         return (supervisor, await app.NewUserAsync("agent", supervisor.Id));

@@ -9,7 +9,7 @@ public sealed record TestChat(string Id, TestUser Candidate, TestUser Agent, Tes
 /// <summary>Conversations in a given state, reached over the public HTTP API.</summary>
 public static class Chats
 {
-    public static async Task<TestChat> OpenConversationAsync(this TestApp app)
+    public static async Task<TestChat> OpenConversationAsync(this ITestService app)
     {
         var (supervisor, agent) = await app.NewTeamAsync();
         var candidate = await app.NewUserAsync("candidate");
@@ -19,14 +19,14 @@ public static class Chats
     }
 
     /// <summary>Assigned over HTTP; the status stays "open" until the agent joins.</summary>
-    public static async Task<TestChat> AssignedConversationAsync(this TestApp app)
+    public static async Task<TestChat> AssignedConversationAsync(this ITestService app)
     {
         var chat = await app.OpenConversationAsync();
         (await app.PostAsync($"/conversations/{chat.Id}/assign", new { agentId = chat.Agent.Id }, chat.Supervisor.Token)).ShouldSucceed();
         return chat;
     }
 
-    public static Task<TestSocket> ConnectAsync(this TestApp app, TestUser user) => TestSocket.ConnectAsync(app.SocketUri(user.Token));
+    public static Task<TestSocket> ConnectAsync(this ITestService app, TestUser user) => TestSocket.ConnectAsync(app.SocketUri(user.Token));
 
     internal static RoomStore Rooms(this TestApp app) => app.Services.GetRequiredService<RoomStore>();
 

@@ -6,8 +6,15 @@ using SupportChat.Common.Data;
 
 namespace SupportChat.Tests.Support;
 
+/// <summary>What the HTTP and socket helpers need: the in-process <see cref="TestApp"/> or a <see cref="ServiceProcess"/>.</summary>
+public interface ITestService
+{
+    HttpClient Http { get; }
+    Uri SocketUri(string? token, string path = "/ws");
+}
+
 /// <summary>The real app on a real Kestrel port with its own database: one per test class.</summary>
-public sealed class TestApp : WebApplicationFactory<Program>
+public sealed class TestApp : WebApplicationFactory<Program>, ITestService
 {
     public const string JwtSecret = "a-test-only-secret-long-enough-for-hmac-sha256";
 

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace SupportChat.Tests.Support;
+
+/// <summary>The built service as its own OS process, as it runs in production: for restarts and signals.</summary>
+public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
+{
+    const int SigTerm = 15;
+    readonly Process _process;
+    readonly List<string> _output = [];
+
+    ServiceProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+    public string Output { get { lock (_output) return string.Join('\n', _output); } }
+
+    HttpClient? _http;
+    public HttpClient Http => _http ??= new HttpClient { BaseAddress = BaseAddress };
+
+    public Uri SocketUri(string? token, string path = "/ws") =>
+        new UriBuilder(BaseAddress) { Scheme = "ws", Path = path, Query = token is null ? "" : $"token={token}" }.Uri;
+
+    /// <summary>Starts the service on a free loopback port and waits until /health/ready answers 200.</summary>
+    public static async Task<ServiceProcess> StartAsync(TestDatabase database, IDictionary<string, string>? settings = null, int? port = null)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SupportChat.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ASPNETCORE_URLS"] = baseAddress.ToString(),
+                ["Jwt__Secret"] = TestApp.JwtSecret,
+                ["Database__Provider"] = database.Provider,
+                ["Database__ConnectionString"] = database.ConnectionString,
+            },
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        var service = new ServiceProcess(Process.Start(start)!, baseAddress);
+
+        using var http = new HttpClient { BaseAddress = baseAddress };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !service._process.HasExited)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return service;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        await service.DisposeAsync();
+        throw new InvalidOperationException($"The service did not become ready:\n{service.Output}");
+    }
+
+    /// <summary>Sends SIGTERM, as a deploy or `fly machine restart` does, and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        Kill(_process.Id, SigTerm).ShouldBe(0);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http?.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
