@@ -25,11 +25,11 @@ static partial class RequestLogging
             {
                 LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode,
                     Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
-                    context.User.FindFirstValue(Claims.UserId), context.User.FindFirstValue(Claims.Role));
+                    context.User.FindFirstValue(Claims.UserId) ?? "-", context.User.FindFirstValue(Claims.Role) ?? "-");
             }
         });
     }
 
     [LoggerMessage(LogLevel.Information, "{Method} {Path} {Status} in {DurationMs} ms (user {UserId}, role {Role})")]
-    static partial void LogRequest(ILogger logger, string method, string path, int status, double durationMs, string? userId, string? role);
+    static partial void LogRequest(ILogger logger, string method, string path, int status, double durationMs, string userId, string role);
 }
