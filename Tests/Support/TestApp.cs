@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SupportChat.Common.Data;
 
 namespace SupportChat.Tests.Support;
@@ -13,14 +14,20 @@ public interface ITestService
     Uri SocketUri(string? token, string path = "/ws");
 }
 
-/// <summary>The real app on a real Kestrel port with its own database: one per test class.</summary>
-public sealed class TestApp : WebApplicationFactory<Program>, ITestService
+/// <summary>The real app on a real Kestrel port with its own database: one per test class.
+/// Subclasses add settings for the tests of one configuration.</summary>
+public class TestApp : WebApplicationFactory<Program>, ITestService
 {
     public const string JwtSecret = "a-test-only-secret-long-enough-for-hmac-sha256";
 
     public TestDatabase Database { get; } = TestDatabase.Create();
 
+    /// <summary>Everything the app logged, to check what must never be logged.</summary>
+    public LogCapture Logs { get; } = new();
+
     public TestApp() => UseKestrel(0);
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
@@ -30,7 +37,8 @@ public sealed class TestApp : WebApplicationFactory<Program>, ITestService
             ["Database:Provider"] = Database.Provider,
             ["Database:ConnectionString"] = Database.ConnectionString,
             ["Jwt:Secret"] = JwtSecret,
-        }));
+        }.Concat(Settings)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         return base.CreateHost(builder);
     }
 

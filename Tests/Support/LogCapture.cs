@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace SupportChat.Tests.Support;
+
+/// <summary>Keeps every log line (message, structured values and exception) in memory.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    readonly ConcurrentQueue<string> _lines = new();
+
+    public string Text => string.Join('\n', _lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose() { }
+
+    sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
+        }
+    }
+}
