@@ -61,8 +61,25 @@ static class DatabaseSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");   // readers never wait for the writer
     }
 
-    /// <summary>True when the database refused the row because a unique index already holds its key.</summary>
-    public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
+    /// <summary>
+    /// Inserts the entity; false when a unique index refused it. Rules that must hold under concurrency (one email,
+    /// one active conversation per candidate) are decided here by the database, never by a check before the insert.
+    /// </summary>
+    public static async Task<bool> TryInsertAsync<T>(this SupportChatDb db, T entity, CancellationToken ct) where T : class
+    {
+        db.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return false;
+        }
+    }
+
+    static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
     {
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,   // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY
         Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,

@@ -24,7 +24,7 @@ sealed class CreateConversationEndpoint : IEndpoint
 
         var conversation = new Conversation { CandidateId = caller.UserId(), SupervisorId = supervisorId };
         // No check-then-insert: the filtered unique index is what holds when creates race.
-        if (!await db.TryOpenConversationAsync(conversation, ct)) return ApiResult.Fail(409, ErrorMessages.ActiveConversationExists);
+        if (!await db.TryInsertAsync(conversation, ct)) return ApiResult.Fail(409, ErrorMessages.ActiveConversationExists);
 
         return ApiResult.Ok(new CreateConversationResponse(conversation.Id, conversation.Status, supervisorId), StatusCodes.Status201Created);
     }

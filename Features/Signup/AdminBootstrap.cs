@@ -20,7 +20,7 @@ static partial class AdminBootstrap
         var admin = new User { Name = "Admin", Email = email, Role = Roles.Admin };
         admin.PasswordHash = services.GetRequiredService<IPasswordHasher<User>>().HashPassword(admin, settings.AdminPassword);
         // Two instances starting together may race here; the unique email index lets exactly one win.
-        if (await db.TryCreateUserAsync(admin, CancellationToken.None))
+        if (await db.TryInsertAsync(admin, CancellationToken.None))
             LogCreated(services.GetRequiredService<ILogger<SignupSettings>>(), admin.Id);
     }
 

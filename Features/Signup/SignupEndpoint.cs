@@ -34,7 +34,7 @@ sealed class SignupEndpoint : IEndpoint
         var user = new User { Name = body.Name!.Trim(), Email = email, Role = body.Role!, SupervisorId = supervisorId };
         user.PasswordHash = hasher.HashPassword(user, body.Password!);
         // The check above gives the usual answer; the unique index settles two signups racing past it.
-        if (!await db.TryCreateUserAsync(user, ct)) return ApiResult.Fail(409, ErrorMessages.EmailExists);
+        if (!await db.TryInsertAsync(user, ct)) return ApiResult.Fail(409, ErrorMessages.EmailExists);
 
         return ApiResult.Ok(new SignupResponse(user.Id, user.Name, user.Email, user.Role, user.SupervisorId), StatusCodes.Status201Created);
     }
