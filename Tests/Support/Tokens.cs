@@ -23,6 +23,16 @@ public static class Tokens
         });
     }
 
+    /// <summary>Missing, malformed, foreign-signed and expired tokens for <paramref name="role"/>: each must be refused like no token at all.</summary>
+    public static TheoryData<string?> Invalid(string role) => new()
+    {
+        null,
+        "not-a-jwt",
+        "eyJhbGciOiJub25lIn0.eyJ1c2VySWQiOiIxIiwicm9sZSI6ImFkbWluIn0.",   // alg "none"
+        Forge(SupportChat.Common.ObjectId.NewId().ToString(), role, secret: "another-secret-that-is-long-enough-for-hs256"),
+        Forge(SupportChat.Common.ObjectId.NewId().ToString(), role, expires: DateTime.UtcNow.AddMinutes(-5)),
+    };
+
     /// <summary>The token's payload, decoded without validation.</summary>
     public static JsonWebToken Read(string token) => new(token);
 }

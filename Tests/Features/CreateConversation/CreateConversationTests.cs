@@ -46,13 +46,7 @@ public sealed class CreateConversationTests(TestApp app) : IClassFixture<TestApp
             .ShouldSucceed(HttpStatusCode.Created).GetProperty("supervisorId").GetString().ShouldBe(supervisor.Id);
     }
 
-    public static TheoryData<string?> BadTokens => new()
-    {
-        null,
-        "not-a-jwt",
-        Tokens.Forge(ObjectId.NewId().ToString(), "candidate", secret: "another-secret-that-is-long-enough-for-hs256"),
-        Tokens.Forge(ObjectId.NewId().ToString(), "candidate", expires: DateTime.UtcNow.AddMinutes(-5)),
-    };
+    public static TheoryData<string?> BadTokens => Tokens.Invalid("candidate");
 
     [Theory]
     [MemberData(nameof(BadTokens))]
