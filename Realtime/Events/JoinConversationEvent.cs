@@ -44,17 +44,19 @@ static class JoinConversationEvent
     static async Task<(string? Problem, string Status)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)
     {
         var me = socket.UserId;
-        if (socket.Role == Roles.Agent)
-            await db.Conversations   // conditional, so it can never reopen a closed conversation or act for a replaced agent
-                .Where(c => c.Id == conversationId && c.AgentId == me && c.Status == ConversationStatus.Open)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Assigned), ct);
-
         var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId)
             .Select(c => new { c.CandidateId, c.AgentId, c.Status })
             .SingleOrDefaultAsync(ct);
         var isParticipant = conversation is not null && (socket.Role == Roles.Agent ? conversation.AgentId == me : conversation.CandidateId == me);
         if (!isParticipant) return (ErrorMessages.NotAllowed, "");
         if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "");
-        return (null, conversation.Status);
+        if (socket.Role != Roles.Agent || conversation.Status != ConversationStatus.Open) return (null, conversation.Status);
+
+        // The agent's first join: conditional, so it never reopens a conversation closed meanwhile or acts for a replaced agent.
+        var moved = await db.Conversations
+            .Where(c => c.Id == conversationId && c.AgentId == me && c.Status == ConversationStatus.Open)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Assigned), ct);
+        // Statuses only move forward, so after a lost race one more read settles it.
+        return moved == 1 ? (null, ConversationStatus.Assigned) : await AuthorizeAsync(db, socket, conversationId, ct);
     }
 }
