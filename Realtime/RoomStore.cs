@@ -15,6 +15,8 @@ sealed class RoomStore(TimeProvider clock)
     {
         public readonly List<SocketConnection> Members = [];
         public readonly List<LiveMessage> Messages = [];
+        /// <summary>How many of <see cref="Messages"/> are already in the LiveMessages table (see <see cref="TranscriptStash"/>).</summary>
+        public int Checkpointed;
         /// <summary>Set while a close persists the transcript; sends and joins wait for its outcome.</summary>
         public TaskCompletionSource? Closing;
         /// <summary>Removed from the store; whoever still holds it must look the conversation up again.</summary>
@@ -206,21 +208,40 @@ sealed class RoomStore(TimeProvider clock)
             socket.Close(WebSocketCloseStatus.EndpointUnavailable, "Server restarting");
     }
 
-    /// <summary>Every non-empty live transcript, each read under its room's lock.</summary>
-    public Dictionary<ObjectId, LiveMessage[]> TranscriptsSnapshot()
+    /// <summary>A run of live messages not yet saved: they take positions <c>FirstSequence</c> onwards in the conversation's transcript.</summary>
+    public sealed record UnsavedMessages(ObjectId ConversationId, int FirstSequence, LiveMessage[] Messages);
+
+    /// <summary>
+    /// Every live message added since the last checkpoint, each room read under its lock. Transcripts only grow
+    /// until they close, so a checkpoint only ever appends. Rooms being closed are left to the close, which
+    /// persists their transcript itself.
+    /// </summary>
+    public List<UnsavedMessages> UnsavedSinceCheckpoint()
     {
-        var snapshot = new Dictionary<ObjectId, LiveMessage[]>();
+        var unsaved = new List<UnsavedMessages>();
         foreach (var (conversationId, room) in _rooms)
             lock (room)
-                if (room.Messages.Count > 0) snapshot[conversationId] = [.. room.Messages];
-        return snapshot;
+                if (room.Closing is null && room.Messages.Count > room.Checkpointed)
+                    unsaved.Add(new UnsavedMessages(conversationId, room.Checkpointed, [.. room.Messages.Skip(room.Checkpointed)]));
+        return unsaved;
     }
 
-    /// <summary>At start, before any socket connects: puts back a transcript saved by the last shutdown.</summary>
-    public void Restore(ObjectId conversationId, IEnumerable<LiveMessage> transcript)
+    /// <summary>Records that a checkpoint committed <paramref name="saved"/>.</summary>
+    public void MarkCheckpointed(UnsavedMessages saved)
+    {
+        if (!_rooms.TryGetValue(saved.ConversationId, out var room)) return;   // closed meanwhile: its close saved it
+        lock (room) room.Checkpointed = Math.Max(room.Checkpointed, saved.FirstSequence + saved.Messages.Length);
+    }
+
+    /// <summary>At start, before any socket connects: puts back a transcript saved before the last stop; it is saved already.</summary>
+    public void Restore(ObjectId conversationId, IReadOnlyCollection<LiveMessage> transcript)
     {
         var room = _rooms.GetOrAdd(conversationId, _ => new Room());
-        lock (room) room.Messages.AddRange(transcript);
+        lock (room)
+        {
+            room.Messages.AddRange(transcript);
+            room.Checkpointed = room.Messages.Count;
+        }
     }
 
     /// <summary>Rooms held in memory and sockets in them: what a leak would show.</summary>

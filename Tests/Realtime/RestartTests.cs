@@ -51,6 +51,37 @@ public sealed class RestartTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_crash_loses_nothing_older_than_one_checkpoint_interval()
+    {
+        var settings = new Dictionary<string, string> { ["Realtime__CheckpointSeconds"] = "0.2" };
+        TestChat chat;
+        var sent = new List<(string SenderId, string Content)>();
+
+        await using (var service = await ServiceProcess.StartAsync(_database, settings))
+        {
+            chat = await service.AssignedConversationAsync();
+            await using var candidate = await service.ConnectAsync(chat.Candidate);
+            await using var agent = await service.ConnectAsync(chat.Agent);
+            await candidate.JoinAsync(chat.Id);
+            await agent.JoinAsync(chat.Id);
+            await ChatAsync(candidate, chat.Candidate, agent, chat.Agent, chat.Id, sent, "before", 10);
+            await Task.Delay(TimeSpan.FromSeconds(1));   // several checkpoint intervals
+            await service.CrashAsync();
+        }
+
+        await using (var service = await ServiceProcess.StartAsync(_database, settings))
+        {
+            (await TranscriptAsync(service, chat)).ShouldBe(sent);
+            await using var candidate = await service.ConnectAsync(chat.Candidate);
+            await using var agent = await service.ConnectAsync(chat.Agent);
+            await candidate.JoinAsync(chat.Id);
+            await agent.JoinAsync(chat.Id);
+            await ChatAsync(candidate, chat.Candidate, agent, chat.Agent, chat.Id, sent, "after", 2);
+            (await TranscriptAsync(service, chat)).ShouldBe(sent);
+        }
+    }
+
     static async Task ChatAsync(TestSocket candidate, TestUser candidateUser, TestSocket agent, TestUser agentUser, string conversationId,
         List<(string, string)> sent, string label, int count)
     {

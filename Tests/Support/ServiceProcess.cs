@@ -79,6 +79,13 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill.</summary>
+    public async Task CrashAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _http?.Dispose();
