@@ -66,6 +66,26 @@ public sealed class SendMessageTests(TestApp app) : IClassFixture<TestApp>
         await candidate.ExpectErrorAsync("Invalid request schema");
     }
 
+    [Theory]
+    [InlineData("supervisor")]
+    [InlineData("admin")]
+    public async Task Supervisors_and_admins_may_not_send_and_the_role_is_checked_before_the_data(string role)
+    {
+        var chat = await app.AssignedConversationAsync();
+        var user = role == "supervisor" ? chat.Supervisor : await app.NewUserAsync("admin");
+        await using var candidate = await app.ConnectAsync(chat.Candidate);
+        await using var socket = await app.ConnectAsync(user);
+        await candidate.JoinAsync(chat.Id);
+
+        await socket.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "a word from above" });
+        await socket.ExpectErrorAsync("Forbidden for this role");
+        await socket.SendRawAsync("""{"event":"SEND_MESSAGE","data":{"conversationId":1}}""");
+        await socket.ExpectErrorAsync("Forbidden for this role");
+
+        await candidate.ShouldReceiveNothingAsync();
+        (await app.GetAsync($"/conversations/{chat.Id}", chat.Candidate.Token)).ShouldSucceed().GetProperty("messages").GetArrayLength().ShouldBe(0);
+    }
+
     [Fact]
     public async Task Content_is_limited_to_5000_characters_after_trimming_and_delivered_as_sent()
     {

@@ -30,6 +30,16 @@ public static class Chats
 
     internal static RoomStore Rooms(this TestApp app) => app.Services.GetRequiredService<RoomStore>();
 
+    /// <summary>The census once no socket is in any room: an earlier test's sockets leave a moment after they hang up.</summary>
+    internal static async Task<(int Rooms, int Sockets)> SettledCensusAsync(this TestApp app)
+    {
+        var deadline = DateTime.UtcNow + TestSocket.FrameTimeout;
+        while (app.Rooms().Census().Sockets != 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var census = app.Rooms().Census();
+        census.Sockets.ShouldBe(0, "sockets of an earlier test are still in a room");
+        return census;
+    }
+
     /// <summary>Polls until the store agrees (the server notices a disconnect a moment after the client sends it).</summary>
     internal static async Task ShouldEventuallyHaveAsync(this TestApp app, int rooms, int sockets)
     {

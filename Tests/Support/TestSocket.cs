@@ -104,6 +104,22 @@ public sealed class TestSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>Every frame until none arrives within the window: for races, where which frames come is what is under test.</summary>
+    public async Task<List<SocketFrame>> ReceiveUntilQuietAsync(TimeSpan? window = null)
+    {
+        var frames = new List<SocketFrame>();
+        while (true)
+        {
+            _pendingReceive ??= ReadFrameAsync();
+            var finished = await Task.WhenAny(_pendingReceive, Task.Delay(window ?? QuietWindow));
+            if (finished != _pendingReceive) return frames;
+            var frame = await _pendingReceive;
+            _pendingReceive = null;
+            frame.ShouldNotBeNull($"the socket closed ({_socket.CloseStatus}) after {frames.Count} frames");
+            frames.Add(frame);
+        }
+    }
+
     /// <summary>Waits for the server's close frame and returns its code.</summary>
     public async Task<WebSocketCloseStatus?> ExpectCloseAsync()
     {
