@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using SupportChat.Common;
+using SupportChat.Common.Auth;
 
 namespace SupportChat.Realtime;
 
@@ -107,14 +108,18 @@ sealed class RoomStore(TimeProvider clock)
         foreach (var conversationId in rooms) Leave(conversationId, socket);
     }
 
-    /// <summary>Removes every socket of <paramref name="userId"/> from the room: a reassigned agent loses access at once.</summary>
-    public void Evict(ObjectId conversationId, ObjectId userId)
+    /// <summary>
+    /// After an assignment: removes every agent socket but <paramref name="assignedAgentId"/>'s from the room, so a
+    /// replaced agent loses access at once. Keyed on who is assigned rather than who was, so that two assignments
+    /// racing each other can never leave a replaced agent inside; at worst the winner's agent must join again.
+    /// </summary>
+    public void EvictAgentsExcept(ObjectId conversationId, ObjectId assignedAgentId)
     {
         Interlocked.Increment(ref _membershipEpoch);   // before removing, so a join racing past the removal notices
         if (!_rooms.TryGetValue(conversationId, out var room)) return;
         lock (room)
         {
-            foreach (var member in room.Members.Where(m => m.UserId == userId).ToArray())
+            foreach (var member in room.Members.Where(m => m.Role == Roles.Agent && m.UserId != assignedAgentId).ToArray())
             {
                 room.Members.Remove(member);
                 lock (member.Rooms) member.Rooms.Remove(conversationId);

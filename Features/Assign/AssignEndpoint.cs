@@ -31,8 +31,7 @@ sealed class AssignEndpoint : IEndpoint
 
         // Conditional: a close that committed since the read above wins, and the assignment is refused like any closed one.
         if (!await db.AssignAgentAsync(id, agent.Id, ct)) return ApiResult.Fail(403, ErrorMessages.CannotAssign);
-        if (conversation.AgentId is { } previous && previous != agent.Id)
-            rooms.Evict(id, previous);   // contract: the previous agent leaves the room at once
+        rooms.EvictAgentsExcept(id, agent.Id);   // contract: the previous agent leaves the room at once
 
         return ApiResult.Ok(new AssignResponse(id, agent.Id, conversation.SupervisorId));
     }
