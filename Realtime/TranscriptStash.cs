@@ -14,6 +14,9 @@ sealed partial class TranscriptStash(RoomStore rooms, IServiceScopeFactory scope
     IConfiguration configuration, ILogger<TranscriptStash> logger) : BackgroundService
 {
     static readonly TimeSpan SocketDrainTimeout = TimeSpan.FromSeconds(10);
+    // Checkpoints must not overlap: two would both insert the same unsaved run. The host may also stop this
+    // service more than once (WebApplicationFactory does), so StopAsync's checkpoint can meet another.
+    readonly SemaphoreSlim _checkpointing = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,6 +56,19 @@ sealed partial class TranscriptStash(RoomStore rooms, IServiceScopeFactory scope
 
     /// <summary>Appends every unsaved live message in one transaction; returns how many.</summary>
     async Task<int> CheckpointAsync()
+    {
+        await _checkpointing.WaitAsync(CancellationToken.None);
+        try
+        {
+            return await AppendUnsavedAsync();
+        }
+        finally
+        {
+            _checkpointing.Release();
+        }
+    }
+
+    async Task<int> AppendUnsavedAsync()
     {
         var unsaved = rooms.UnsavedSinceCheckpoint();
         if (unsaved.Count == 0) return 0;
