@@ -16,22 +16,26 @@ ensure_postgres() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
 }
 
-# Prints "<name>: N passed, N failed" from a TRX file's counters.
+# Prints "<name>: N passed, N failed" from a TRX file's counters. A run that failed without a failed test
+# (a fixture's clean-up threw, say) counts as one failure, so the closing line never hides it.
 summarize() {
-  local name=$1 trx=$2
+  local name=$1 trx=$2 run_status=$3
   local passed failed
   passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
   failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
+  if [ "$run_status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; echo "$name: the run failed outside any test (see its output above)"; fi
   echo "$name: ${passed:-0} passed, ${failed:-0} failed"
   total_passed=$((total_passed + ${passed:-0}))
   total_failed=$((total_failed + ${failed:-0}))
 }
 
+declare -A suite_status
 run_suite() {
   local name=$1; shift
   echo "== $name"
+  suite_status[$name]=0
   "$@" dotnet test Tests/SupportChat.Tests.csproj -c Release --no-build \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || { suite_status[$name]=1; status=1; }
 }
 
 # Run as root, pg_virtualenv names its cluster "regress" system-wide; one left by a killed run blocks the next.
@@ -59,7 +63,7 @@ bash scripts/verify-deploy.sh || { deploy_ok=0; status=1; }
 
 total_passed=0 total_failed=0
 for name in sqlite postgres; do
-  if [ -f "$results/$name.trx" ]; then summarize "$name" "$results/$name.trx"; else echo "$name: no results"; status=1; fi
+  if [ -f "$results/$name.trx" ]; then summarize "$name" "$results/$name.trx" "${suite_status[$name]}"; else echo "$name: no results"; total_failed=$((total_failed + 1)); status=1; fi
 done
 if [ "$deploy_ok" -eq 1 ]; then echo "deploy+demo: 1 passed, 0 failed"; total_passed=$((total_passed + 1))
 else echo "deploy+demo: 0 passed, 1 failed"; total_failed=$((total_failed + 1)); fi
