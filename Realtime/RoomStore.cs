@@ -71,7 +71,7 @@ sealed class RoomStore(TimeProvider clock)
                 if (room.Retired) continue;
                 if (room.Closing is null)
                 {
-                    // After shutdown began, transcripts are being saved: a later message could be lost, so it is refused.
+                    // After shutdown began the last checkpoint is due: a later message could miss it, so it is refused.
                     if (_shuttingDown || !room.Members.Contains(sender)) return false;
                     var now = clock.GetUtcNow().UtcDateTime;
                     var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
