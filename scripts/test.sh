@@ -38,24 +38,15 @@ run_suite() {
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || { suite_status[$name]=1; status=1; }
 }
 
-# Run as root, pg_virtualenv names its cluster "regress" system-wide; one left by a killed run blocks the next.
-drop_stale_cluster() {
-  pgrep -f pg_virtualenv >/dev/null 2>&1 && return
-  pg_lsclusters --no-header 2>/dev/null | awk '$2 == "regress" { print $1 }' | while read -r version; do
-    echo "== dropping a stale PostgreSQL $version/regress cluster left by an earlier run"
-    pg_dropcluster --stop "$version" regress
-  done
-}
-
 ensure_postgres
-drop_stale_cluster
 echo "== build"
 dotnet build Tests/SupportChat.Tests.csproj -c Release -nologo -clp:ErrorsOnly
 
 status=0
 run_suite sqlite env SUPPORTCHAT_TEST_PROVIDER=Sqlite
-# pg_virtualenv (postgresql-common) creates a temporary cluster, exports PG* for it, and drops it afterwards.
-run_suite postgres pg_virtualenv -o max_connections=400 env SUPPORTCHAT_TEST_PROVIDER=Postgres
+# pg_virtualenv (postgresql-common) creates a temporary cluster, exports PG* for it, and drops it afterwards;
+# -t keeps it in a temporary directory even as root, so concurrent or killed runs never collide on its name.
+run_suite postgres pg_virtualenv -t -o max_connections=400 env SUPPORTCHAT_TEST_PROVIDER=Postgres
 
 echo "== deployment checks and the demo journey (scripts/verify-deploy.sh)"
 deploy_ok=1
