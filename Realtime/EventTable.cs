@@ -1,13 +1,13 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Http;
 using SupportChat.Realtime.Events;
 
 namespace SupportChat.Realtime;
 
-/// <summary>Handles one event's data; <paramref name="services"/> is the root provider, so handlers that need the database open their own scope.</summary>
-delegate Task SocketEventHandler(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct);
+/// <summary>Handles one event's <paramref name="data"/> (the UTF-8 JSON of the frame's data object); handlers that need
+/// the database open their own scope from <paramref name="services"/>.</summary>
+delegate Task SocketEventHandler(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct);
 
 sealed record EventRoute(string[] AllowedRoles, SocketEventHandler Handle);
 
@@ -25,17 +25,9 @@ static class EventTable
     /// <summary>Contract order: frame format, event name, role; each handler then checks its own data.</summary>
     public static async Task DispatchAsync(SocketConnection socket, ReadOnlyMemory<byte> frame, IServiceProvider services, CancellationToken ct)
     {
-        if (!Frames.TryParse(frame, out var document, out var name, out var data))
-        {
-            document?.Dispose();
-            socket.SendError(ErrorMessages.InvalidFormat);
-            return;
-        }
-        using (document)
-        {
-            if (!Routes.TryGetValue(name, out var route)) socket.SendError(ErrorMessages.UnknownEvent);
-            else if (!route.AllowedRoles.Contains(socket.Role)) socket.SendError(ErrorMessages.ForbiddenRole);
-            else await route.Handle(socket, data, services, ct);
-        }
+        if (!Frames.TryParse(frame, out var name, out var data)) socket.SendError(ErrorMessages.InvalidFormat);
+        else if (!Routes.TryGetValue(name, out var route)) socket.SendError(ErrorMessages.UnknownEvent);
+        else if (!route.AllowedRoles.Contains(socket.Role)) socket.SendError(ErrorMessages.ForbiddenRole);
+        else await route.Handle(socket, data, services, ct);
     }
 }

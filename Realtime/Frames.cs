@@ -14,37 +14,54 @@ static class Frames
 
     public static byte[] Error(string message) => Serialize(EventNames.Error, new ErrorData(message));
 
-    /// <summary>Parses a text frame; false unless it is a JSON object with a string <c>event</c> and an object <c>data</c>.</summary>
-    public static bool TryParse(ReadOnlyMemory<byte> utf8, out JsonDocument? document, out string eventName, out JsonElement data)
+    /// <summary>
+    /// Parses a text frame in one forward pass, without building a document: false unless it is a JSON object with a
+    /// string <c>event</c> and an object <c>data</c>. <paramref name="data"/> is the data object's own UTF-8 JSON.
+    /// </summary>
+    public static bool TryParse(ReadOnlyMemory<byte> utf8, out string eventName, out ReadOnlyMemory<byte> data)
     {
         eventName = "";
         data = default;
+        string? name = null;
+        var reader = new Utf8JsonReader(utf8.Span);
         try
         {
-            document = JsonDocument.Parse(utf8);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEvent = reader.ValueTextEquals("event"u8);
+                var isData = reader.ValueTextEquals("data"u8);
+                reader.Read();
+                if (isEvent)
+                    name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                else if (isData && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    data = utf8[start..(int)reader.BytesConsumed];
+                }
+                else
+                {
+                    if (isData) data = default;   // data that is not an object
+                    reader.Skip();
+                }
+            }
+            if (reader.Read()) return false;   // anything after the root object; malformed tails throw below
         }
         catch (JsonException)
         {
-            document = null;
             return false;
         }
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object
-            && root.TryGetProperty("event", out var name) && name.ValueKind == JsonValueKind.String
-            && root.TryGetProperty("data", out data) && data.ValueKind == JsonValueKind.Object)
-        {
-            eventName = name.GetString()!;
-            return true;
-        }
-        return false;
+        eventName = name ?? "";
+        return name is not null && !data.IsEmpty;
     }
 
     /// <summary>Binds an event's data and checks its shape; false is the contract's "Invalid request schema".</summary>
-    public static bool TryBind<T>(JsonElement data, IValidator<T> validator, out T value) where T : class
+    public static bool TryBind<T>(ReadOnlyMemory<byte> data, IValidator<T> validator, out T value) where T : class
     {
         try
         {
-            value = data.Deserialize<T>(Json.Options)!;
+            value = JsonSerializer.Deserialize<T>(data.Span, Json.Options)!;
         }
         catch (JsonException)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
 using SupportChat.Common.Data;
@@ -9,7 +8,7 @@ namespace SupportChat.Realtime.Events;
 /// <summary>CLOSE_CONVERSATION, the assigned agent only (joined or not): persist the transcript, close, tell the room.</summary>
 static class CloseConversationEvent
 {
-    public static async Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
         if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
         {

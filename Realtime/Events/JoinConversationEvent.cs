@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
@@ -12,7 +11,7 @@ static class JoinConversationEvent
 {
     sealed record JoinedData(ObjectId ConversationId, string Status);
 
-    public static async Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
         if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SupportChat.Common;
 using SupportChat.Common.Http;
 
@@ -9,7 +8,7 @@ static class LeaveConversationEvent
 {
     sealed record LeftData(ObjectId ConversationId);
 
-    public static Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    public static Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
         if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
             socket.SendError(ErrorMessages.InvalidSchema);

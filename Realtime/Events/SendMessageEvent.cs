@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FluentValidation;
 using SupportChat.Common;
 using SupportChat.Common.Http;
@@ -23,7 +22,7 @@ sealed class SendMessageValidator : AbstractValidator<SendMessageData>
 /// <summary>SEND_MESSAGE, candidates and agents in the room: append to the live transcript and deliver to every other socket in the room.</summary>
 static class SendMessageEvent
 {
-    public static async Task HandleAsync(SocketConnection socket, JsonElement data, IServiceProvider services, CancellationToken ct)
+    public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
         if (!Frames.TryBind(data, SendMessageValidator.Instance, out var request))
         {
