@@ -26,6 +26,8 @@ builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.W
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RoomStore>();
+builder.Services.AddSingleton<TranscriptWriter>();
+builder.Services.AddSingleton<ConversationCloser>();
 builder.Services.AddHostedService<TranscriptStash>();
 builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 builder.Services.AddSingleton(signup);

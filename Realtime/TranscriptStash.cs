@@ -10,7 +10,7 @@ namespace SupportChat.Realtime;
 /// A crash (SIGKILL, power loss) therefore loses at most the messages of the last checkpoint interval.
 /// Closing a conversation deletes its rows, in the same transaction that persists its transcript.
 /// </summary>
-sealed partial class TranscriptStash(RoomStore rooms, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime,
+sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime,
     IConfiguration configuration, ILogger<TranscriptStash> logger) : BackgroundService
 {
     static readonly TimeSpan SocketDrainTimeout = TimeSpan.FromSeconds(10);
@@ -74,16 +74,14 @@ sealed partial class TranscriptStash(RoomStore rooms, IServiceScopeFactory scope
         if (unsaved.Count == 0) return 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
-        db.LiveMessages.AddRange(unsaved.SelectMany(run => run.Messages.Select((m, i) => new LiveMessageRow
+        await writer.ExclusiveAsync(async () =>
         {
-            ConversationId = run.ConversationId,
-            Sequence = run.FirstSequence + i,
-            SenderId = m.SenderId,
-            SenderRole = m.SenderRole,
-            Content = m.Content,
-            CreatedAt = m.CreatedAt,
-        })));
-        await db.SaveChangesAsync(CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            foreach (var run in unsaved)
+                await TranscriptWriter.InsertAsync(db, "LiveMessages", run.ConversationId, run.FirstSequence, run.Messages);
+            await transaction.CommitAsync(CancellationToken.None);
+            return true;
+        });
         foreach (var run in unsaved) rooms.MarkCheckpointed(run);
         return unsaved.Sum(run => run.Messages.Length);
     }

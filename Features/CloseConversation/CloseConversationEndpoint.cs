@@ -20,7 +20,7 @@ sealed class CloseConversationEndpoint : IEndpoint
         .ProducesErrors(400, 401, 403, 404)
         .WithName("CloseConversation").WithTags("Conversations").WithSummary("Close an open conversation");
 
-    static async Task<IResult> Handle(ObjectId id, ClaimsPrincipal caller, SupportChatDb db, RoomStore rooms, TimeProvider clock, CancellationToken ct)
+    static async Task<IResult> Handle(ObjectId id, ClaimsPrincipal caller, SupportChatDb db, ConversationCloser closer, CancellationToken ct)
     {
         var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         if (conversation is null) return ApiResult.Fail(404, ErrorMessages.ConversationNotFound);
@@ -29,7 +29,7 @@ sealed class CloseConversationEndpoint : IEndpoint
         if (conversation.Status != ConversationStatus.Open) return ApiResult.Fail(400, ErrorMessages.ConversationNotOpen);
 
         // Conditional on 'open': if an agent's join or another close got there first, this one is refused.
-        if (!await rooms.CloseConversationAsync(db, clock, id, ConversationStatus.Open))
+        if (!await closer.CloseAsync(db, id, ConversationStatus.Open))
             return ApiResult.Fail(400, ErrorMessages.ConversationNotOpen);
 
         return ApiResult.Ok(new CloseConversationResponse(id, ConversationStatus.Closed));

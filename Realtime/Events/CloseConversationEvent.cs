@@ -24,10 +24,8 @@ static class CloseConversationEvent
             socket.SendError(problem);
             return;
         }
-        var rooms = services.GetRequiredService<RoomStore>();
-        var clock = services.GetRequiredService<TimeProvider>();
         // Conditional on 'assigned' and on this agent: a reassignment or another close that won the race refuses this one.
-        if (!await rooms.CloseConversationAsync(db, clock, conversationId, ConversationStatus.Assigned, socket.UserId, closer: socket))
+        if (!await services.GetRequiredService<ConversationCloser>().CloseAsync(db, conversationId, ConversationStatus.Assigned, socket.UserId, closer: socket))
             socket.SendError(await ProblemAsync(db, socket, conversationId, ct) ?? ErrorMessages.AlreadyClosed);
     }
 

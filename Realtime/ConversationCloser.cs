@@ -5,20 +5,19 @@ using SupportChat.Common.Data;
 namespace SupportChat.Realtime;
 
 /// <summary>Closing a conversation, written once for the HTTP route and the CLOSE_CONVERSATION event.</summary>
-static class ConversationClosing
+sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimeProvider clock)
 {
     /// <summary>
     /// Persists the live transcript and flips the status to closed in one transaction, but only while the conversation
     /// is still <paramref name="expectedStatus"/> (and, for an agent's close, still assigned to <paramref name="expectedAgentId"/>):
     /// a concurrent join, reassignment or second close makes this return false instead of closing twice or losing messages.
     /// </summary>
-    public static Task<bool> CloseConversationAsync(this RoomStore rooms, SupportChatDb db, TimeProvider clock, ObjectId conversationId,
-        string expectedStatus, ObjectId? expectedAgentId = null, SocketConnection? closer = null) =>
-        rooms.CloseAsync(conversationId, transcript => PersistAsync(db, clock, conversationId, expectedStatus, expectedAgentId, transcript), closer);
+    public Task<bool> CloseAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus,
+        ObjectId? expectedAgentId = null, SocketConnection? closer = null) =>
+        rooms.CloseAsync(conversationId, transcript => writer.ExclusiveAsync(() => PersistAsync(db, conversationId, expectedStatus, expectedAgentId, transcript)), closer);
 
     // Not cancellable: once started, a close either commits whole or rolls back whole, whoever hangs up meanwhile.
-    static async Task<bool> PersistAsync(SupportChatDb db, TimeProvider clock, ObjectId conversationId, string expectedStatus,
-        ObjectId? expectedAgentId, IReadOnlyList<LiveMessage> transcript)
+    async Task<bool> PersistAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus, ObjectId? expectedAgentId, IReadOnlyList<LiveMessage> transcript)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var closedAt = clock.GetUtcNow().UtcDateTime;
@@ -27,17 +26,8 @@ static class ConversationClosing
             .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt));
         if (updated == 0) return false;
 
-        await db.LiveMessages.Where(m => m.ConversationId == conversationId).ExecuteDeleteAsync();   // stashed by a past restart
-        db.Messages.AddRange(transcript.Select((m, i) => new Message
-        {
-            ConversationId = conversationId,
-            Sequence = i,
-            SenderId = m.SenderId,
-            SenderRole = m.SenderRole,
-            Content = m.Content,
-            CreatedAt = m.CreatedAt,
-        }));
-        await db.SaveChangesAsync();
+        await db.LiveMessages.Where(m => m.ConversationId == conversationId).ExecuteDeleteAsync();   // checkpointed copies
+        await TranscriptWriter.InsertAsync(db, "Messages", conversationId, 0, transcript);
         await transaction.CommitAsync();
         return true;
     }
