@@ -14,7 +14,7 @@ namespace SupportChat.Realtime;
 /// </summary>
 sealed class TranscriptWriter
 {
-    const int RowsPerStatement = 100;   // 600 parameters a statement, far under SQLite's 32,766
+    public const int RowsPerStatement = 100;   // 600 parameters a statement, far under SQLite's 32,766
     readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<T> ExclusiveAsync<T>(Func<Task<T>> write)
