@@ -12,26 +12,6 @@ static class Queries
     public static readonly AnalyticsQuery App = (db, ct) => db.GetSupervisorStatsAsync(ct);
 
     /// <summary>
-    /// Measured beside the app's query with --alternatives, not used by the app: the app's statement with the second
-    /// count written as a join from the supervisor's agents to their closed conversations. That is the plan PostgreSQL
-    /// derives from the app's EXISTS by itself; SQLite doesn't flatten EXISTS and needs it spelled out.
-    /// </summary>
-    public static readonly AnalyticsQuery JoinFromAgents = async (db, ct) =>
-    {
-        var rows = await db.Users.AsNoTracking()
-            .Where(s => s.Role == Roles.Supervisor)
-            .Select(s => new AnalyticsRow(
-                s.Id,
-                s.Name,
-                db.Users.Count(a => a.SupervisorId == s.Id && a.Role == Roles.Agent),
-                db.Users.Where(a => a.SupervisorId == s.Id && a.Role == Roles.Agent)
-                    .SelectMany(a => db.Conversations.Where(c => c.AgentId == a.Id && c.Status == ConversationStatus.Closed))
-                    .Count()))
-            .ToListAsync(ct);
-        return Sorted(rows);
-    };
-
-    /// <summary>
     /// Measured beside the app's query with --alternatives, not used by the app: one statement that joins every
     /// closed conversation to its agent and groups by the agent's supervisor.
     /// </summary>
@@ -93,7 +73,6 @@ static class Queries
         ?
         [
             ("app: GetSupervisorStatsAsync", App),
-            ("alternative: join from the supervisor's agents (bench only)", JoinFromAgents),
             ("alternative: grouped join (bench only)", Grouped),
             ("alternative: per agent, then per supervisor (bench only)", PerAgent),
         ]
