@@ -60,7 +60,7 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
         LogSaved(logger, saved);
     }
 
-    /// <summary>Appends every unsaved live message in one transaction; returns how many.</summary>
+    /// <summary>Appends every unsaved live message (in slices, see below); returns how many.</summary>
     async Task<int> CheckpointAsync()
     {
         await _checkpointing.WaitAsync(CancellationToken.None);

@@ -2,7 +2,7 @@ namespace SupportChat.Common.Data;
 
 /// <summary>
 /// A message of a conversation that was still active when the service last stopped. Live transcripts are kept in
-/// memory; these rows carry them across a restart and are replaced at every graceful shutdown.
+/// memory; checkpoints append them here so they survive a restart, and closing the conversation deletes them.
 /// </summary>
 sealed class LiveMessageRow
 {
