@@ -1,7 +1,7 @@
 namespace SupportChat.Common.Data;
 
 /// <summary>
-/// A message of a conversation that was still active when the service last stopped. Live transcripts are kept in
+/// A checkpointed message of a conversation that is still active. Live transcripts are kept in
 /// memory; checkpoints append them here so they survive a restart, and closing the conversation deletes them.
 /// </summary>
 sealed class LiveMessageRow
