@@ -45,7 +45,6 @@ static partial class RealtimeEndpoint
 
         var connection = new SocketConnection(socket, userId, user.FindFirstValue(Claims.Role) ?? "");
         var rooms = services.GetRequiredService<RoomStore>();
-        var writer = connection.RunWriterAsync();
         rooms.Register(connection);
         LogConnected(logger, userId, connection.Role);
         try
@@ -61,7 +60,7 @@ static partial class RealtimeEndpoint
             rooms.LeaveAll(connection);
             rooms.Unregister(connection);
             connection.Close(WebSocketCloseStatus.NormalClosure, "");
-            await writer;
+            await connection.Finished;
             LogDisconnected(logger, userId);
         }
     }

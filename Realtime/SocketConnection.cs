@@ -1,13 +1,14 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using SupportChat.Common;
 
 namespace SupportChat.Realtime;
 
 /// <summary>
-/// One authenticated socket. The receive loop in <see cref="RealtimeEndpoint"/> is its only reader; the writer task
-/// below is its only sender, draining a queue that anyone may add to without waiting. WebSocket.SendAsync must not
-/// overlap, and a slow receiver must never hold up the sender or the rest of its room.
+/// One authenticated socket. The receive loop in <see cref="RealtimeEndpoint"/> is its only reader. Anyone may queue
+/// output without waiting; whoever finds the socket's send side free drains the queue on its own thread, so a
+/// message usually goes out on the thread that received it, without a hand-off to a writer task. WebSocket.SendAsync
+/// must not overlap, and a slow receiver must never hold up the sender or the rest of its room.
 /// </summary>
 sealed class SocketConnection
 {
@@ -18,9 +19,13 @@ sealed class SocketConnection
     static readonly TimeSpan CloseAckPoll = TimeSpan.FromMilliseconds(50);
 
     readonly WebSocket _socket;
-    readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    readonly ConcurrentQueue<byte[]> _outbound = new();
     readonly CancellationTokenSource _sendAbort = new();
+    readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     long _queuedBytes;
+    /// <summary>1 while one thread owns the send side (draining the queue or closing); 0 when it is free.</summary>
+    int _sending;
+    volatile bool _closeRequested;
     volatile bool _discardPending;
     WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     string _closeReason = "";
@@ -38,15 +43,20 @@ sealed class SocketConnection
     /// <summary>The rooms this socket is in; guarded by locking the set, always while holding the room's own lock.</summary>
     public HashSet<ObjectId> Rooms { get; } = [];
 
-    /// <summary>Queues a frame; never waits. A peer that falls too far behind is closed with 1008.</summary>
+    /// <summary>Completes once the close frame is out (or the socket was aborted): only then may the socket be disposed.</summary>
+    public Task Finished => _finished.Task;
+
+    /// <summary>Queues a frame and sends it now if no send is in flight; never waits. A peer that falls too far behind is closed with 1008.</summary>
     public void Enqueue(byte[] frame)
     {
+        if (_closeRequested) return;
         if (Interlocked.Add(ref _queuedBytes, frame.Length) > MaxQueuedBytes)
         {
             Close(WebSocketCloseStatus.PolicyViolation, "Too slow: outbound queue overflow", discardPending: true);
             return;
         }
-        if (!_outbound.Writer.TryWrite(frame)) Interlocked.Add(ref _queuedBytes, -frame.Length);   // already closing
+        _outbound.Enqueue(frame);
+        TrySendPending();
     }
 
     public void SendError(string message) => Enqueue(Frames.Error(message));
@@ -56,41 +66,63 @@ sealed class SocketConnection
     {
         lock (_outbound)
         {
-            if (!_outbound.Writer.TryComplete()) return;   // the first close decides the code
+            if (_closeRequested) return;   // the first close decides the code
             _closeStatus = status;
             _closeReason = reason;
             _discardPending = discardPending;
+            _closeRequested = true;
         }
-        // A peer that stops reading would block the writer in SendAsync forever; give it a grace period, then abort.
+        // A peer that stops reading would block the sender in SendAsync forever; give it a grace period, then abort.
         _sendAbort.CancelAfter(CloseGrace);
+        TrySendPending();
     }
 
-    /// <summary>The single writer: sends queued frames in order, then the close frame.</summary>
-    public async Task RunWriterAsync()
+    void TrySendPending()
+    {
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0) _ = SendPendingAsync();
+    }
+
+    /// <summary>Sends queued frames in order, then the close frame once one is requested. Runs only while owning <see cref="_sending"/>.</summary>
+    async Task SendPendingAsync()
     {
         try
         {
-            var reader = _outbound.Reader;
-            while (await reader.WaitToReadAsync(CancellationToken.None))
+            while (true)
             {
-                while (!_discardPending && reader.TryRead(out var frame))
+                while (!_discardPending && _outbound.TryDequeue(out var frame))
                 {
                     await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _sendAbort.Token);
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
                 }
-                if (_discardPending) break;
+                if (_closeRequested)
+                {
+                    await SendCloseAsync();
+                    return;   // the send side stays owned: nothing may be sent after the close frame
+                }
+                // Release, then look again: a frame or close queued after the last dequeue found the send side taken and
+                // left it to this loop. The full fence of Exchange keeps the release from passing the reads below.
+                Interlocked.Exchange(ref _sending, 0);
+                if ((_outbound.IsEmpty && !_closeRequested) || Interlocked.CompareExchange(ref _sending, 1, 0) != 0) return;
             }
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await _socket.CloseOutputAsync(_closeStatus, _closeReason, _sendAbort.Token);
-            // When the server spoke first (1001, 1008, 1009) the peer owes a close frame; one that never sends it
-            // must not keep the connection, or a shutdown, waiting.
-            for (var waited = TimeSpan.Zero; _socket.State == WebSocketState.CloseSent && waited < CloseAckTimeout; waited += CloseAckPoll)
-                await Task.Delay(CloseAckPoll);
-            if (_socket.State == WebSocketState.CloseSent) _socket.Abort();
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
+        catch (Exception)
         {
-            _socket.Abort();   // the peer is gone or stuck; nothing more can be said to it
+            // Whatever failed (the peer is gone or stuck, the send was aborted), nothing more can be said to it, and
+            // the receive loop must still learn that the connection is finished.
+            _socket.Abort();
+            _finished.TrySetResult();
         }
+    }
+
+    async Task SendCloseAsync()
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await _socket.CloseOutputAsync(_closeStatus, _closeReason, _sendAbort.Token);
+        // When the server spoke first (1001, 1008, 1009) the peer owes a close frame; one that never sends it
+        // must not keep the connection, or a shutdown, waiting.
+        for (var waited = TimeSpan.Zero; _socket.State == WebSocketState.CloseSent && waited < CloseAckTimeout; waited += CloseAckPoll)
+            await Task.Delay(CloseAckPoll);
+        if (_socket.State == WebSocketState.CloseSent) _socket.Abort();
+        _finished.TrySetResult();
     }
 }
