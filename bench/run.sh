@@ -132,6 +132,10 @@ wait_until_up() {
   echo "run.sh: $what did not answer on $url" >&2; exit 1
 }
 
+# Both servers get the runtime setting the Dockerfile sets for production (promote hot methods to optimized code
+# without the tiering delay, see BENCHMARKS.md), so neither is measured on unoptimized code.
+export DOTNET_TC_CallCountingDelayMs=0
+
 # Run from the repository root, so the content root holds appsettings.json (its log levels), as in the container.
 start_real() {
   env PORT="$port" ASPNETCORE_ENVIRONMENT=Production Jwt__Secret="$jwt_secret" \
