@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using FluentValidation;
 using SupportChat.Common;
@@ -13,6 +14,37 @@ static class Frames
     public static byte[] Serialize<T>(string eventName, T data) => JsonSerializer.SerializeToUtf8Bytes(new Frame<T>(eventName, data), Json.Options);
 
     public static byte[] Error(string message) => Serialize(EventNames.Error, new ErrorData(message));
+
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// NEW_MESSAGE, the one frame written per chat message: straight to a writer reused per thread, without the
+    /// serializer's object walk. Same dialect as <see cref="Json.Options"/>: its encoder, camelCase, timestamps.
+    /// </summary>
+    public static byte[] NewMessage(ObjectId conversationId, LiveMessage message)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Options.Encoder });
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("event"u8, EventNames.NewMessage);
+        writer.WriteStartObject("data"u8);
+        writer.WriteString("conversationId"u8, conversationId.ToString());
+        writer.WriteString("senderId"u8, message.SenderId.ToString());
+        writer.WriteString("senderRole"u8, message.SenderRole);
+        writer.WriteString("content"u8, message.Content);
+        writer.WritePropertyName("createdAt"u8);
+        Json.WriteUtcMilliseconds(writer, message.CreatedAt);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+        var frame = buffer.WrittenSpan.ToArray();
+        // A 5,000-character message grows the buffer to tens of KiB; a thread should not keep that for good.
+        if (buffer.Capacity > 16 * 1024) t_buffer = null;
+        return frame;
+    }
 
     /// <summary>
     /// Parses a text frame in one forward pass, without building a document: false unless it is a JSON object with a

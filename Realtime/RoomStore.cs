@@ -76,7 +76,7 @@ sealed class RoomStore(TimeProvider clock)
                     var now = clock.GetUtcNow().UtcDateTime;
                     var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
                     room.Messages.Add(message);
-                    var frame = Frames.Serialize(EventNames.NewMessage, new NewMessageData(conversationId, message.SenderId, message.SenderRole, message.Content, message.CreatedAt));
+                    var frame = Frames.NewMessage(conversationId, message);
                     foreach (var member in room.Members)
                         if (member != sender) member.Enqueue(frame);
                     return true;
@@ -269,5 +269,3 @@ sealed class RoomStore(TimeProvider clock)
         _rooms.TryRemove(KeyValuePair.Create(conversationId, room));
     }
 }
-
-sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt);
