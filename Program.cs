@@ -20,8 +20,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 if (!builder.Environment.IsDevelopment())
     builder.Logging.ClearProviders().AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
 
-// The framework's own request lines include the query string, where the WebSocket token travels.
-builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+// The framework's own request lines include the query string, where the WebSocket token travels; RequestLogging
+// writes ours. Off entirely, not just quiet: while this category is enabled at any level, every request starts an
+// Activity and a log scope, which a WebSocket keeps for as long as it is connected.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);

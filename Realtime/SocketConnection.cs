@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using SupportChat.Common;
 
@@ -19,7 +19,9 @@ sealed class SocketConnection
     static readonly TimeSpan CloseAckPoll = TimeSpan.FromMilliseconds(50);
 
     readonly WebSocket _socket;
-    readonly ConcurrentQueue<byte[]> _outbound = new();
+    // A plain queue under its own lock: it allocates nothing until the first frame, where a ConcurrentQueue costs
+    // about 800 bytes on every socket, most of which sit idle.
+    readonly Queue<byte[]> _outbound = new();
     readonly CancellationTokenSource _sendAbort = new();
     readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     long _queuedBytes;
@@ -55,7 +57,7 @@ sealed class SocketConnection
             Close(WebSocketCloseStatus.PolicyViolation, "Too slow: outbound queue overflow", discardPending: true);
             return;
         }
-        _outbound.Enqueue(frame);
+        lock (_outbound) _outbound.Enqueue(frame);
         TrySendPending();
     }
 
@@ -89,7 +91,7 @@ sealed class SocketConnection
         {
             while (true)
             {
-                while (!_discardPending && _outbound.TryDequeue(out var frame))
+                while (!_discardPending && TryDequeue(out var frame))
                 {
                     await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _sendAbort.Token);
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
@@ -102,7 +104,7 @@ sealed class SocketConnection
                 // Release, then look again: a frame or close queued after the last dequeue found the send side taken and
                 // left it to this loop. The full fence of Exchange keeps the release from passing the reads below.
                 Interlocked.Exchange(ref _sending, 0);
-                if ((_outbound.IsEmpty && !_closeRequested) || Interlocked.CompareExchange(ref _sending, 1, 0) != 0) return;
+                if ((IsEmpty && !_closeRequested) || Interlocked.CompareExchange(ref _sending, 1, 0) != 0) return;
             }
         }
         catch (Exception)
@@ -111,6 +113,19 @@ sealed class SocketConnection
             // the receive loop must still learn that the connection is finished.
             _socket.Abort();
             _finished.TrySetResult();
+        }
+    }
+
+    bool TryDequeue([NotNullWhen(true)] out byte[]? frame)
+    {
+        lock (_outbound) return _outbound.TryDequeue(out frame);
+    }
+
+    bool IsEmpty
+    {
+        get
+        {
+            lock (_outbound) return _outbound.Count == 0;
         }
     }
 
