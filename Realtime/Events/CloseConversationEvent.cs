@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
@@ -31,9 +30,7 @@ static class CloseConversationEvent
 
     static async Task<string?> ProblemAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)
     {
-        var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId)
-            .Select(c => new { c.AgentId, c.Status })
-            .SingleOrDefaultAsync(ct);
+        var conversation = await ConversationAccess.FindAsync(db, conversationId, ct);
         if (conversation is null || conversation.AgentId != socket.UserId) return ErrorMessages.NotAllowed;
         return conversation.Status switch
         {

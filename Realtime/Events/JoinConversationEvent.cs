@@ -43,9 +43,7 @@ static class JoinConversationEvent
     static async Task<(string? Problem, string Status)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)
     {
         var me = socket.UserId;
-        var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId)
-            .Select(c => new { c.CandidateId, c.AgentId, c.Status })
-            .SingleOrDefaultAsync(ct);
+        var conversation = await ConversationAccess.FindAsync(db, conversationId, ct);
         var isParticipant = conversation is not null && (socket.Role == Roles.Agent ? conversation.AgentId == me : conversation.CandidateId == me);
         if (!isParticipant) return (ErrorMessages.NotAllowed, "");
         if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "");
