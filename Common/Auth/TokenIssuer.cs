@@ -8,6 +8,8 @@ sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
 {
     readonly JsonWebTokenHandler _handler = new();
     readonly SigningCredentials _credentials = new(settings.SigningKey, SecurityAlgorithms.HmacSha256);
+    // Built once: every WebSocket connect validates a token, and the settings build a new set on each read.
+    readonly TokenValidationParameters _validation = settings.ValidationParameters;
 
     public string Issue(ObjectId userId, string role)
     {
@@ -28,7 +30,7 @@ sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
     public async Task<ClaimsPrincipal?> ValidateAsync(string? token)
     {
         if (string.IsNullOrEmpty(token)) return null;
-        var result = await _handler.ValidateTokenAsync(token, settings.ValidationParameters);
+        var result = await _handler.ValidateTokenAsync(token, _validation);
         return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity) : null;
     }
 }
