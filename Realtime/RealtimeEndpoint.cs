@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Security.Claims;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Http;
@@ -37,13 +36,14 @@ static partial class RealtimeEndpoint
         var logger = services.GetRequiredService<ILogger<SocketConnection>>();
         var user = await services.GetRequiredService<TokenIssuer>().ValidateAsync(context.Request.Query["token"]);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        if (user is null || !ObjectId.TryParse(user.FindFirstValue(Claims.UserId), out var userId))
+        if (user is not { } caller)
         {
             await RejectAsync(socket);
             return;
         }
 
-        var connection = new SocketConnection(socket, userId, user.FindFirstValue(Claims.Role) ?? "");
+        var (userId, role) = caller;
+        var connection = new SocketConnection(socket, userId, role);
         var rooms = services.GetRequiredService<RoomStore>();
         rooms.Register(connection);
         LogConnected(logger, userId, connection.Role);

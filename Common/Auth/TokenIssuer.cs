@@ -26,11 +26,15 @@ sealed class TokenIssuer(JwtSettings settings, TimeProvider clock)
         });
     }
 
-    /// <summary>Validates a token outside the HTTP pipeline (the WebSocket query parameter).</summary>
-    public async Task<ClaimsPrincipal?> ValidateAsync(string? token)
+    /// <summary>Validates a token outside the HTTP pipeline (the WebSocket query parameter): the user and role it names, or null.</summary>
+    public async Task<(ObjectId UserId, string Role)?> ValidateAsync(string? token)
     {
         if (string.IsNullOrEmpty(token)) return null;
         var result = await _handler.ValidateTokenAsync(token, _validation);
-        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity) : null;
+        // Read off the token itself: a ClaimsIdentity, built on first access, costs more than these two look-ups.
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt
+            || !jwt.TryGetPayloadValue<string>(Claims.UserId, out var userId) || !ObjectId.TryParse(userId, out var id))
+            return null;
+        return (id, jwt.TryGetPayloadValue<string>(Claims.Role, out var role) ? role : "");
     }
 }
