@@ -6,7 +6,7 @@ using SupportChat.Realtime.Events;
 namespace SupportChat.Realtime;
 
 /// <summary>Handles one event's <paramref name="data"/> (the UTF-8 JSON of the frame's data object); handlers that need
-/// the database open their own scope from <paramref name="services"/>.</summary>
+/// the database take a pooled context from the <c>IDbContextFactory</c> in <paramref name="services"/>, no scope per event.</summary>
 delegate Task SocketEventHandler(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct);
 
 sealed record EventRoute(string[] AllowedRoles, SocketEventHandler Handle);

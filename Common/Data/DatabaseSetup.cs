@@ -19,7 +19,7 @@ static class DatabaseSetup
         var connectionString = configuration["Database:ConnectionString"];
         if (connectionString is null && !string.IsNullOrEmpty(databaseUrl) && provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             connectionString = FromDatabaseUrl(databaseUrl);
-        services.AddDbContextPool<SupportChatDb>(options =>
+        services.AddPooledDbContextFactory<SupportChatDb>(options =>
         {
             if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
                 options.UseNpgsql(connectionString ?? DefaultPostgres);
@@ -30,6 +30,8 @@ static class DatabaseSetup
             // Migrations are written by hand, without a model snapshot; a test compares the migrated schema with the model instead.
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
+        // One pool for both: requests take their context from the scope, WebSocket events straight from the factory.
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext());
         return services;
     }
 

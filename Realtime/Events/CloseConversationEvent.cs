@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
@@ -15,8 +16,7 @@ static class CloseConversationEvent
             return;
         }
         var conversationId = request.Id;
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
+        await using var db = services.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext();
 
         if (await ProblemAsync(db, socket, conversationId, ct) is { } problem)
         {

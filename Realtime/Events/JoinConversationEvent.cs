@@ -20,8 +20,7 @@ static class JoinConversationEvent
         }
         var conversationId = request.Id;
         var rooms = services.GetRequiredService<RoomStore>();
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
+        await using var db = services.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext();
 
         var epoch = rooms.MembershipEpoch;
         var (problem, status) = await AuthorizeAsync(db, socket, conversationId, ct);
