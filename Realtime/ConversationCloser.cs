@@ -7,6 +7,14 @@ namespace SupportChat.Realtime;
 /// <summary>Closing a conversation, written once for the HTTP route and the CLOSE_CONVERSATION event.</summary>
 sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimeProvider clock)
 {
+    sealed record PendingClose(ObjectId ConversationId, string ExpectedStatus, ObjectId? ExpectedAgentId, IReadOnlyList<LiveMessage> Transcript)
+    {
+        public readonly TaskCompletionSource<bool> Outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    // Closes waiting for the transcript writer; whichever of them gets it first commits them all.
+    readonly List<PendingClose> _pending = [];
+
     /// <summary>
     /// Persists the live transcript and flips the status to closed in one transaction, but only while the conversation
     /// is still <paramref name="expectedStatus"/> (and, for an agent's close, still assigned to <paramref name="expectedAgentId"/>):
@@ -14,21 +22,72 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
     /// </summary>
     public Task<bool> CloseAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus,
         ObjectId? expectedAgentId = null, SocketConnection? closer = null) =>
-        rooms.CloseAsync(conversationId, transcript => writer.ExclusiveAsync(() => PersistAsync(db, conversationId, expectedStatus, expectedAgentId, transcript)), closer);
+        rooms.CloseAsync(conversationId, transcript => CommitWithOthersAsync(db, new PendingClose(conversationId, expectedStatus, expectedAgentId, transcript)), closer);
+
+    /// <summary>
+    /// Group commit: closes that queue up behind one write go together in the next transaction, each still conditional on
+    /// its own status and agent. A burst of 100 closes then costs a few commits (on SQLite each is a WAL sync on the
+    /// server's only core) rather than 100 commits one after another.
+    /// </summary>
+    async Task<bool> CommitWithOthersAsync(SupportChatDb db, PendingClose close)
+    {
+        lock (_pending) _pending.Add(close);
+        await writer.ExclusiveAsync(async () =>
+        {
+            PendingClose[] batch;
+            lock (_pending)
+            {
+                batch = [.. _pending];
+                _pending.Clear();
+            }
+            // Empty when an earlier writer took this close along; its outcome is set already.
+            if (batch.Length > 0) await PersistAsync(db, batch);
+            return true;
+        });
+        return await close.Outcome.Task;
+    }
 
     // Not cancellable: once started, a close either commits whole or rolls back whole, whoever hangs up meanwhile.
-    async Task<bool> PersistAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus, ObjectId? expectedAgentId, IReadOnlyList<LiveMessage> transcript)
+    async Task PersistAsync(SupportChatDb db, PendingClose[] batch)
+    {
+        bool[] closed;
+        try
+        {
+            closed = await PersistInOneTransactionAsync(db, batch);
+        }
+        catch (Exception) when (batch.Length > 1)
+        {
+            // One close's failure must not fail the others taken along: each tries again on its own.
+            foreach (var close in batch) await PersistAsync(db, [close]);
+            return;
+        }
+        catch (Exception e)
+        {
+            batch[0].Outcome.SetException(e);
+            return;
+        }
+        for (var i = 0; i < batch.Length; i++) batch[i].Outcome.SetResult(closed[i]);
+    }
+
+    async Task<bool[]> PersistInOneTransactionAsync(SupportChatDb db, PendingClose[] batch)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var closedAt = clock.GetUtcNow().UtcDateTime;
-        var updated = await db.Conversations
-            .Where(c => c.Id == conversationId && c.Status == expectedStatus && (expectedAgentId == null || c.AgentId == expectedAgentId))
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt));
-        if (updated == 0) return false;
-
-        await db.LiveMessages.Where(m => m.ConversationId == conversationId).ExecuteDeleteAsync();   // checkpointed copies
-        await TranscriptWriter.InsertAsync(db, "Messages", conversationId, 0, transcript);
+        var closed = new bool[batch.Length];
+        var transcripts = new List<(ObjectId ConversationId, IReadOnlyList<LiveMessage> Messages)>();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var (conversationId, expectedStatus, expectedAgentId, transcript) = batch[i];
+            closed[i] = await db.Conversations
+                .Where(c => c.Id == conversationId && c.Status == expectedStatus && (expectedAgentId == null || c.AgentId == expectedAgentId))
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt)) > 0;
+            if (!closed[i]) continue;
+            await db.LiveMessages.Where(m => m.ConversationId == conversationId).ExecuteDeleteAsync();   // checkpointed copies
+            transcripts.Add((conversationId, transcript));
+        }
+        foreach (var (conversationId, messages) in transcripts)
+            await TranscriptWriter.InsertAsync(db, "Messages", conversationId, 0, messages);
         await transaction.CommitAsync();
-        return true;
+        return closed;
     }
 }
