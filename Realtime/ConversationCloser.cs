@@ -74,19 +74,19 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
         await using var transaction = await db.Database.BeginTransactionAsync();
         var closedAt = clock.GetUtcNow().UtcDateTime;
         var closed = new bool[batch.Length];
-        var transcripts = new List<(ObjectId ConversationId, IReadOnlyList<LiveMessage> Messages)>();
+        var transcripts = new List<TranscriptWriter.TranscriptRun>();
         for (var i = 0; i < batch.Length; i++)
         {
             var (conversationId, expectedStatus, expectedAgentId, transcript) = batch[i];
             closed[i] = await db.Conversations
                 .Where(c => c.Id == conversationId && c.Status == expectedStatus && (expectedAgentId == null || c.AgentId == expectedAgentId))
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt)) > 0;
-            if (!closed[i]) continue;
-            await db.LiveMessages.Where(m => m.ConversationId == conversationId).ExecuteDeleteAsync();   // checkpointed copies
-            transcripts.Add((conversationId, transcript));
+            if (closed[i]) transcripts.Add(new(conversationId, 0, transcript));
         }
-        foreach (var (conversationId, messages) in transcripts)
-            await TranscriptWriter.InsertAsync(db, "Messages", conversationId, 0, messages);
+        var closedIds = transcripts.Select(t => t.ConversationId).ToArray();
+        if (closedIds.Length > 0)
+            await db.LiveMessages.Where(m => closedIds.Contains(m.ConversationId)).ExecuteDeleteAsync();   // checkpointed copies
+        await TranscriptWriter.InsertAsync(db, "Messages", transcripts);
         await transaction.CommitAsync();
         return closed;
     }

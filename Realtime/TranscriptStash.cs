@@ -14,8 +14,8 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
     IConfiguration configuration, ILogger<TranscriptStash> logger) : BackgroundService
 {
     static readonly TimeSpan SocketDrainTimeout = TimeSpan.FromSeconds(10);
-    // One INSERT statement: each slice is atomic without a transaction of its own.
-    const int RowsPerSlice = TranscriptWriter.RowsPerStatement;
+    // Each slice is its own short transaction.
+    const int RowsPerSlice = 100;
     // Checkpoints must not overlap: two would both insert the same unsaved run. The host may also stop this
     // service more than once (WebApplicationFactory does), so StopAsync's checkpoint can meet another.
     readonly SemaphoreSlim _checkpointing = new(1, 1);
@@ -94,7 +94,7 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
                 var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
                 await writer.ExclusiveAsync(async () =>
                 {
-                    await TranscriptWriter.InsertAsync(db, "LiveMessages", slice.ConversationId, slice.FirstSequence, slice.Messages);
+                    await TranscriptWriter.InsertAsync(db, "LiveMessages", [new(slice.ConversationId, slice.FirstSequence, slice.Messages)]);
                     return true;
                 });
                 rooms.MarkCheckpointed(slice);
