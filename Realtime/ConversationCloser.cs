@@ -26,8 +26,8 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
 
     /// <summary>
     /// Group commit: closes that queue up behind one write go together in the next transaction, each still conditional on
-    /// its own status and agent. A burst of 100 closes then costs a few commits (on SQLite each is a WAL sync on the
-    /// server's only core) rather than 100 commits one after another.
+    /// its own status and agent. A burst of 100 closes then costs a few transactions (begin, commit, WAL sync) rather
+    /// than 100 one after another, each close waiting for all those before it.
     /// </summary>
     async Task<bool> CommitWithOthersAsync(SupportChatDb db, PendingClose close)
     {

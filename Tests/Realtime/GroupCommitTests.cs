@@ -13,9 +13,62 @@ public sealed class GroupCommitTests(TestApp app) : IClassFixture<TestApp>
     [Fact]
     public async Task Closes_queued_together_commit_together_and_one_no_longer_valid_is_refused_alone()
     {
-        var chats = new List<TestChat>();
-        var candidates = new List<TestSocket>();
         await using var sockets = new SocketBag();
+        var chats = await ChatsWithTwoMessagesAsync(sockets);
+        var ids = chats.Select(c => ObjectId.Parse(c.Chat.Id)).ToArray();
+
+        var closes = await CloseTogetherAsync(chats, whileQueued: async () =>
+        {
+            // The second is reassigned: its agent may no longer close it.
+            var other = await app.NewUserAsync("agent", chats[1].Chat.Supervisor.Id);
+            (await app.PostAsync($"/conversations/{chats[1].Chat.Id}/assign", new { agentId = other.Id }, chats[1].Chat.Supervisor.Token)).ShouldSucceed();
+        });
+
+        (await Task.WhenAll(closes)).ShouldBe([true, false, true]);
+        await chats[0].Candidate.ExpectAsync("CONVERSATION_CLOSED");
+        await chats[2].Candidate.ExpectAsync("CONVERSATION_CLOSED");
+        await chats[1].Candidate.ShouldReceiveNothingAsync();
+        var (conversations, persisted) = await StoredAsync(ids);
+        foreach (var i in new[] { 0, 2 })
+        {
+            conversations[ids[i]].Status.ShouldBe(ConversationStatus.Closed);
+            persisted.Where(m => m.ConversationId == ids[i]).Select(m => m.Content).ShouldBe([$"hello {i}", $"still there {i}?"]);
+        }
+        conversations[ids[0]].ClosedAt.ShouldBe(conversations[ids[2]].ClosedAt);   // one transaction
+        conversations[ids[1]].Status.ShouldBe(ConversationStatus.Assigned);
+        persisted.ShouldNotContain(m => m.ConversationId == ids[1]);
+        app.Rooms().Transcript(ids[1]).Select(m => m.Content).ShouldBe(["hello 1", "still there 1?"]);
+    }
+
+    [Fact]
+    public async Task A_close_whose_write_fails_fails_alone_and_the_others_queued_with_it_commit()
+    {
+        await using var sockets = new SocketBag();
+        var chats = await ChatsWithTwoMessagesAsync(sockets);
+        var ids = chats.Select(c => ObjectId.Parse(c.Chat.Id)).ToArray();
+        // A message the database refuses (Content is NOT NULL) makes the second close's insert throw.
+        app.Rooms().Restore(ids[1], [new LiveMessage(ObjectId.Parse(chats[1].Chat.Agent.Id), "agent", null!, DateTime.UtcNow)]);
+
+        var closes = await CloseTogetherAsync(chats, whileQueued: () => Task.CompletedTask);
+
+        (await closes[0]).ShouldBeTrue();
+        (await Record.ExceptionAsync(() => closes[1])).ShouldNotBeNull();
+        (await closes[2]).ShouldBeTrue();
+        var (conversations, persisted) = await StoredAsync(ids);
+        conversations[ids[0]].Status.ShouldBe(ConversationStatus.Closed);
+        conversations[ids[1]].Status.ShouldBe(ConversationStatus.Assigned);
+        conversations[ids[2]].Status.ShouldBe(ConversationStatus.Closed);
+        persisted.Select(m => m.Content).ShouldBe(["hello 0", "still there 0?", "hello 2", "still there 2?"], ignoreOrder: true);
+        await chats[0].Candidate.ExpectAsync("CONVERSATION_CLOSED");
+        await chats[1].Candidate.ShouldReceiveNothingAsync();
+    }
+
+    sealed record LiveChat(TestChat Chat, TestSocket Candidate);
+
+    /// <summary>Three assigned conversations, both sides joined, each with two live messages from the candidate.</summary>
+    async Task<LiveChat[]> ChatsWithTwoMessagesAsync(SocketBag sockets)
+    {
+        var chats = new List<LiveChat>();
         for (var i = 0; i < 3; i++)
         {
             var chat = await app.AssignedConversationAsync();
@@ -28,42 +81,35 @@ public sealed class GroupCommitTests(TestApp app) : IClassFixture<TestApp>
                 await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content });
                 await agent.ExpectAsync("NEW_MESSAGE");
             }
-            chats.Add(chat);
-            candidates.Add(candidate);
+            chats.Add(new LiveChat(chat, candidate));
         }
-        var ids = chats.Select(c => ObjectId.Parse(c.Id)).ToArray();
+        return [.. chats];
+    }
 
-        // Hold the writer, so the three closes queue up behind it.
+    /// <summary>Holds the transcript writer while every agent's close queues up behind it, then lets them go together.</summary>
+    async Task<Task<bool>[]> CloseTogetherAsync(LiveChat[] chats, Func<Task> whileQueued)
+    {
         var release = new TaskCompletionSource<bool>();
         var held = app.Services.GetRequiredService<TranscriptWriter>().ExclusiveAsync(() => release.Task);
         var closer = app.Services.GetRequiredService<ConversationCloser>();
         var scopes = chats.Select(_ => app.Services.CreateAsyncScope()).ToArray();
-        var closes = chats.Select((chat, i) => closer.CloseAsync(scopes[i].ServiceProvider.GetRequiredService<SupportChatDb>(),
-            ids[i], ConversationStatus.Assigned, ObjectId.Parse(chat.Agent.Id))).ToArray();
-        // While they wait, the second is reassigned: its agent may no longer close it.
-        var other = await app.NewUserAsync("agent", chats[1].Supervisor.Id);
-        (await app.PostAsync($"/conversations/{chats[1].Id}/assign", new { agentId = other.Id }, chats[1].Supervisor.Token)).ShouldSucceed();
+        var closes = chats.Select((c, i) => CloseAsync(scopes[i], closer, c.Chat)).ToArray();
+        await whileQueued();
         release.SetResult(true);
         await held;
-
-        (await Task.WhenAll(closes)).ShouldBe([true, false, true]);
-        foreach (var scope in scopes) await scope.DisposeAsync();
-        await candidates[0].ExpectAsync("CONVERSATION_CLOSED");
-        await candidates[2].ExpectAsync("CONVERSATION_CLOSED");
-        await candidates[1].ShouldReceiveNothingAsync();
-        var (conversations, persisted) = await app.WithDbAsync(async db => (
-            await db.Conversations.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id),
-            await db.Messages.AsNoTracking().Where(m => ids.Contains(m.ConversationId)).OrderBy(m => m.Sequence).ToListAsync()));
-        foreach (var i in new[] { 0, 2 })
-        {
-            conversations[ids[i]].Status.ShouldBe(ConversationStatus.Closed);
-            persisted.Where(m => m.ConversationId == ids[i]).Select(m => m.Content).ShouldBe([$"hello {i}", $"still there {i}?"]);
-        }
-        conversations[ids[0]].ClosedAt.ShouldBe(conversations[ids[2]].ClosedAt);   // one transaction
-        conversations[ids[1]].Status.ShouldBe(ConversationStatus.Assigned);
-        persisted.ShouldNotContain(m => m.ConversationId == ids[1]);
-        app.Rooms().Transcript(ids[1]).Select(m => m.Content).ShouldBe(["hello 1", "still there 1?"]);
+        return closes;
     }
+
+    static async Task<bool> CloseAsync(AsyncServiceScope scope, ConversationCloser closer, TestChat chat)
+    {
+        await using (scope)
+            return await closer.CloseAsync(scope.ServiceProvider.GetRequiredService<SupportChatDb>(), ObjectId.Parse(chat.Id),
+                ConversationStatus.Assigned, ObjectId.Parse(chat.Agent.Id));
+    }
+
+    Task<(Dictionary<ObjectId, Conversation>, List<Message>)> StoredAsync(ObjectId[] ids) => app.WithDbAsync(async db => (
+        await db.Conversations.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id),
+        await db.Messages.AsNoTracking().Where(m => ids.Contains(m.ConversationId)).OrderBy(m => m.Sequence).ToListAsync()));
 
     sealed class SocketBag : IAsyncDisposable
     {
