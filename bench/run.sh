@@ -136,8 +136,23 @@ wait_until_up() {
 # without the tiering delay, see BENCHMARKS.md), so neither is measured on unoptimized code.
 export DOTNET_TC_CallCountingDelayMs=0
 
+# Every real run starts from the state the setup left. A killed server leaves its checkpointed live messages
+# behind, and the next one would load them all back at start (over a million after a closed-loop run) and carry
+# them in its heap for the whole run.
+reset_live_messages() {
+  if [ "$postgres" = 1 ]; then
+    if [ "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'supportchat_bench'")" = 1 ]; then
+      psql -q -d supportchat_bench -c 'DELETE FROM "LiveMessages"'
+    fi
+  elif [ -f "$work/supportchat-bench.db" ]; then
+    python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute("DELETE FROM \"LiveMessages\""); db.commit()' \
+      "$work/supportchat-bench.db"
+  fi
+}
+
 # Run from the repository root, so the content root holds appsettings.json (its log levels), as in the container.
 start_real() {
+  reset_live_messages
   env PORT="$port" ASPNETCORE_ENVIRONMENT=Production Jwt__Secret="$jwt_secret" \
     Database__Provider="$provider" Database__ConnectionString="$connection" \
     taskset -c 0 dotnet bin/Release/net10.0/SupportChat.dll >>"$work/server.log" 2>&1 &
