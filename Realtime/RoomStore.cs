@@ -213,29 +213,26 @@ sealed class RoomStore(TimeProvider clock)
             socket.Close(WebSocketCloseStatus.EndpointUnavailable, "Server restarting");
     }
 
-    /// <summary>A run of live messages not yet saved: they take positions <c>FirstSequence</c> onwards in the conversation's transcript.</summary>
-    public sealed record UnsavedMessages(ObjectId ConversationId, int FirstSequence, LiveMessage[] Messages);
-
     /// <summary>
     /// Every live message added since the last checkpoint, each room read under its lock. Transcripts only grow
     /// until they close, so a checkpoint only ever appends. Rooms being closed are left to the close, which
     /// persists their transcript itself.
     /// </summary>
-    public List<UnsavedMessages> UnsavedSinceCheckpoint()
+    public List<TranscriptWriter.TranscriptRun> UnsavedSinceCheckpoint()
     {
-        var unsaved = new List<UnsavedMessages>();
+        var unsaved = new List<TranscriptWriter.TranscriptRun>();
         foreach (var (conversationId, room) in _rooms)
             lock (room)
                 if (room.Closing is null && room.Messages.Count > room.Checkpointed)
-                    unsaved.Add(new UnsavedMessages(conversationId, room.Checkpointed, [.. room.Messages.Skip(room.Checkpointed)]));
+                    unsaved.Add(new(conversationId, room.Checkpointed, [.. room.Messages.Skip(room.Checkpointed)]));
         return unsaved;
     }
 
     /// <summary>Records that a checkpoint committed <paramref name="saved"/>.</summary>
-    public void MarkCheckpointed(UnsavedMessages saved)
+    public void MarkCheckpointed(TranscriptWriter.TranscriptRun saved)
     {
         if (!_rooms.TryGetValue(saved.ConversationId, out var room)) return;   // closed meanwhile: its close saved it
-        lock (room) room.Checkpointed = Math.Max(room.Checkpointed, saved.FirstSequence + saved.Messages.Length);
+        lock (room) room.Checkpointed = Math.Max(room.Checkpointed, saved.FirstSequence + saved.Messages.Count);
     }
 
     /// <summary>At start, before any socket connects: puts back a transcript saved before the last stop; it is saved already.</summary>
