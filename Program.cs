@@ -30,6 +30,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RoomStore>();
 builder.Services.AddSingleton<TranscriptWriter>();
 builder.Services.AddSingleton<ConversationCloser>();
+builder.Services.AddSingleton<DatabaseGate>();
 builder.Services.AddHostedService<TranscriptStash>();
 builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 builder.Services.AddSingleton(signup);

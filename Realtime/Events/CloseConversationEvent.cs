@@ -17,15 +17,16 @@ static class CloseConversationEvent
         }
         var conversationId = request.Id;
         await using var db = services.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext();
+        var gate = services.GetRequiredService<DatabaseGate>();
 
-        if (await ProblemAsync(db, socket, conversationId, ct) is { } problem)
+        if (await gate.RunAsync(() => ProblemAsync(db, socket, conversationId, ct), ct) is { } problem)
         {
             socket.SendError(problem);
             return;
         }
         // Conditional on 'assigned' and on this agent: a reassignment or another close that won the race refuses this one.
         if (!await services.GetRequiredService<ConversationCloser>().CloseAsync(db, conversationId, ConversationStatus.Assigned, socket.UserId, closer: socket))
-            socket.SendError(await ProblemAsync(db, socket, conversationId, ct) ?? ErrorMessages.AlreadyClosed);
+            socket.SendError(await gate.RunAsync(() => ProblemAsync(db, socket, conversationId, ct), ct) ?? ErrorMessages.AlreadyClosed);
     }
 
     static async Task<string?> ProblemAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)

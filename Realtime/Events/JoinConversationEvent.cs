@@ -21,16 +21,17 @@ static class JoinConversationEvent
         var conversationId = request.Id;
         var rooms = services.GetRequiredService<RoomStore>();
         await using var db = services.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext();
+        var gate = services.GetRequiredService<DatabaseGate>();
 
         var epoch = rooms.MembershipEpoch;
-        var (problem, status) = await AuthorizeAsync(db, socket, conversationId, ct);
+        var (problem, status) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
         if (problem is null)
         {
             await rooms.JoinAsync(conversationId, socket);
             // A close or reassignment between the check and the join may have swept the room before this socket was in it.
             if (rooms.MembershipEpoch != epoch)
             {
-                (problem, status) = await AuthorizeAsync(db, socket, conversationId, ct);
+                (problem, status) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
                 if (problem is not null) rooms.Leave(conversationId, socket);
             }
         }
