@@ -16,7 +16,8 @@ namespace SupportChat.Realtime;
 /// </summary>
 sealed class TranscriptWriter
 {
-    // SQLite runs synchronously on the caller's thread: a long write yields this often so relaying gets the core in between.
+    // Long writes yield this often so that relaying gets the core in between (SQLite's I/O is synchronous, and COPY
+    // rows mostly go to a buffer without waiting).
     const int RowsBetweenYields = 100;
     const string Columns = "\"ConversationId\", \"Sequence\", \"SenderId\", \"SenderRole\", \"Content\", \"CreatedAt\"";
     readonly SemaphoreSlim _gate = new(1, 1);
@@ -57,8 +58,11 @@ sealed class TranscriptWriter
     static async Task CopyAsync(NpgsqlConnection connection, string table, Row[] rows)
     {
         await using var importer = await connection.BeginBinaryImportAsync($"COPY \"{table}\" ({Columns}) FROM STDIN (FORMAT BINARY)");
-        foreach (var (conversationId, sequence, message) in rows)
+        for (var i = 0; i < rows.Length; i++)
         {
+            var (conversationId, sequence, message) = rows[i];
+            // Rows are buffered and flushed synchronously most of the time: a long COPY yields like the SQLite path.
+            if (i > 0 && i % RowsBetweenYields == 0) await Task.Yield();
             await importer.StartRowAsync();
             await importer.WriteAsync(conversationId.ToString(), NpgsqlDbType.Varchar);
             await importer.WriteAsync(sequence, NpgsqlDbType.Integer);
