@@ -18,12 +18,25 @@ static class IdleScenario
         var concurrency = options.Int("connect-concurrency", 256);
         var settle = options.Number("settle", 5);
         var hold = options.Number("hold", 10);
+        var warmupSockets = options.Int("warmup-sockets", 1000);
         var server = ProcessProbe.ForServer(options.OptionalInt("server-pid"));
         var output = options.Text("out");
         var label = options.Text("label", "");
         options.RejectUnknown();
 
         var conversations = await target.ConversationsAsync(conversationCount);
+        // A fresh process compiles its connect and JOIN path on the first few hundred sockets; the measured connects
+        // are the steady state, as for the chat runs' warm-up. The warm-up sockets are closed again before the baseline.
+        if (warmupSockets > 0)
+        {
+            var warmup = new ChatSocket?[warmupSockets];
+            await Parallel.ForEachAsync(Enumerable.Range(0, warmupSockets), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
+            {
+                var conversation = conversations[i % conversations.Length];
+                warmup[i] = await target.ConnectAsync(conversation, i / conversations.Length % 2 == 0 ? conversation.Candidate : conversation.Agent, null);
+            });
+            await Task.WhenAll(warmup.Select(s => s!.DisposeAsync().AsTask()));
+        }
         // The server has just started or just finished the setup: let it settle before the baseline, as after the sockets.
         await Task.Delay(TimeSpan.FromSeconds(settle));
         var rssBefore = server?.RssKiB();
@@ -77,6 +90,7 @@ static class IdleScenario
                 ["sockets"] = socketCount.ToString(CultureInfo.InvariantCulture),
                 ["conversations"] = conversations.Length.ToString(CultureInfo.InvariantCulture),
                 ["connects_in_flight"] = concurrency.ToString(CultureInfo.InvariantCulture),
+                ["warmup_sockets"] = warmupSockets.ToString(CultureInfo.InvariantCulture),
                 ["settle_s"] = settle.ToString(CultureInfo.InvariantCulture),
                 ["hold_s"] = Math.Max(hold, settle).ToString(CultureInfo.InvariantCulture),
             },

@@ -25,6 +25,7 @@ const string usage = """
     chat         --conversations C (200)  --closed-loop | --rate R  --warmup S (5)  --duration S (20)
                  --content-bytes B (64)  --connect-concurrency N (64)
     idle         --sockets N (10000)  --conversations C (200)  --connect-concurrency N (256)  --settle S (5)  --hold S (10)
+                 --warmup-sockets N (1000, connected and closed again before the measured connects)
     close-burst  --burst-conversations K (100)  --burst-messages M (200)  --background-conversations B (50)
                  --background-rate R (5)  --before S (10)  --after S (5)  --warmup-closes N (5)  --content-bytes B (64)
     """;
