@@ -61,8 +61,6 @@ sealed class TranscriptWriter
         for (var i = 0; i < rows.Length; i++)
         {
             var (conversationId, sequence, message) = rows[i];
-            // Rows are buffered and flushed synchronously most of the time: a long COPY yields like the SQLite path.
-            if (i > 0 && i % RowsBetweenYields == 0) await Task.Yield();
             await importer.StartRowAsync();
             await importer.WriteAsync(conversationId.ToString(), NpgsqlDbType.Varchar);
             await importer.WriteAsync(sequence, NpgsqlDbType.Integer);
@@ -70,6 +68,8 @@ sealed class TranscriptWriter
             await importer.WriteAsync(message.SenderRole, NpgsqlDbType.Varchar);
             await importer.WriteAsync(message.Content, NpgsqlDbType.Text);
             await importer.WriteAsync(message.CreatedAt, NpgsqlDbType.TimestampTz);
+            // Rows are buffered and flushed synchronously most of the time: a long COPY yields like the SQLite path.
+            if ((i + 1) % RowsBetweenYields == 0) await Task.Yield();
         }
         await importer.CompleteAsync();
     }
