@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
@@ -12,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Misconfiguration stops the start with a plain message and a non-zero exit, never a silent fallback.
 if (JwtSettings.Load(builder.Configuration, out var jwtProblem) is not { } jwt) return Refuse(jwtProblem);
 if (SignupSettings.Load(builder.Configuration, out var signupProblem) is not { } signup) return Refuse(signupProblem);
+if (PasswordSettings.Load(builder.Configuration, out var passwordProblem) is not { } passwords) return Refuse(passwordProblem);
 // Contract: PORT, else 3000; ASPNETCORE_URLS or --urls win when given.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls($"http://+:{builder.Configuration["PORT"] ?? "3000"}");
@@ -32,10 +32,11 @@ builder.Services.AddSingleton<TranscriptWriter>();
 builder.Services.AddSingleton<ConversationCloser>();
 builder.Services.AddSingleton<DatabaseGate>();
 builder.Services.AddHostedService<TranscriptStash>();
-builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+builder.Services.AddSingleton(passwords);
+builder.Services.AddSingleton<PasswordHashing>();
 builder.Services.AddSingleton(signup);
-builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoint.ReadyTag]);
-builder.Services.AddConfiguredCors(builder.Configuration).AddErrorHandling().AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddValidators().AddApiDocs();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthReadyEndpoint.ReadyTag]);
+builder.Services.AddConfiguredCors(builder.Configuration).AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddContractEndpoints().AddApiDocs();
 
 var app = builder.Build();
 app.UseRequestLogging();
@@ -46,7 +47,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRequestBodyLimit();
 app.MapApiDocs();
-app.MapEndpoints();
+app.UseContractEndpoints();
 app.MapRealtime();
 
 await app.MigrateDatabaseAsync();

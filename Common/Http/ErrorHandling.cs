@@ -5,17 +5,13 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace SupportChat.Common.Http;
 
 /// <summary>
-/// Every failure the pipeline produces without a handler's say (bad JSON, wrong content type, unknown path,
-/// wrong method, missing token, wrong role, unhandled exception) leaves in the contract's envelope.
+/// Every failure the pipeline produces without an endpoint's say (wrong content type, unknown path, wrong method,
+/// missing token, wrong role, body too large, unhandled exception) leaves in the contract's envelope. Binding and
+/// validation failures inside an endpoint are <see cref="ContractSetup"/>'s.
 /// </summary>
 static class ErrorHandling
 {
     public const long MaxRequestBodyBytes = 64 * 1024;
-
-    public static IServiceCollection AddErrorHandling(this IServiceCollection services) =>
-        // Binding failures set a status and return; the status-code page below writes the envelope.
-        // Fixed explicitly: the framework's default differs between Development and Production.
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
     /// <summary>Outermost: turns any escaped exception into a bare 500 and empty error statuses into envelopes.</summary>
     public static void UseErrorEnvelopes(this WebApplication app)

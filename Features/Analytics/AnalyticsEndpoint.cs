@@ -1,18 +1,23 @@
-using SupportChat.Common.Auth;
+using FastEndpoints;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
 
 namespace SupportChat.Features.Analytics;
 
 /// <summary>GET /admin/analytics, admins only: per supervisor, how many agents and how many closed conversations they handled.</summary>
-sealed class AnalyticsEndpoint : IEndpoint
+sealed class AnalyticsEndpoint(SupportChatDb db) : EndpointWithoutRequest<Envelope<List<AnalyticsRow>>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapGet("/admin/analytics", Handle)
-        .RequireRoles(Roles.Admin)
-        .Produces<Envelope<List<AnalyticsRow>>>()
-        .ProducesErrors(401, 403)
-        .WithName("Analytics").WithTags("Admin").WithSummary("Analytics per supervisor");
+    public override void Configure()
+    {
+        Get("/admin/analytics");
+        Roles(Common.Auth.Roles.Admin);
+        Summary(s =>
+        {
+            s.Summary = "Analytics per supervisor";
+            s.Description = "One row per supervisor, those without agents included, ordered by name (ordinal), then id. "
+                + "conversationsHandled counts closed conversations whose agent is one of the supervisor's agents.";
+        });
+    }
 
-    static async Task<IResult> Handle(SupportChatDb db, CancellationToken ct) => ApiResult.Ok(await db.GetSupervisorStatsAsync(ct));
+    public override async Task HandleAsync(CancellationToken ct) => await Send.OkAsync(Envelope.Of(await db.GetSupervisorStatsAsync(ct)), ct);
 }

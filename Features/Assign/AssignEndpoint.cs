@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using FastEndpoints;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
@@ -8,31 +8,41 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.Assign;
 
 /// <summary>POST /conversations/{id}/assign, supervisors only: hand the conversation to one of the caller's agents, or reassign it.</summary>
-sealed class AssignEndpoint : IEndpoint
+sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<AssignRequest, Envelope<AssignResponse>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapPost("/conversations/{id}/assign", Handle)
-        .RequireRoles(Roles.Supervisor)
-        .Validate<AssignRequest>()
-        .Produces<Envelope<AssignResponse>>()
-        .ProducesErrors(400, 401, 403, 404, 413, 415)
-        .WithName("Assign").WithTags("Conversations").WithSummary("Assign or reassign an agent");
-
-    static async Task<IResult> Handle(ObjectId id, AssignRequest body, ClaimsPrincipal caller, SupportChatDb db, RoomStore rooms, CancellationToken ct)
+    public override void Configure()
     {
-        var conversation = await db.FindConversationAsync(id, ct);
-        if (conversation is null) return ApiResult.Fail(404, ErrorMessages.ConversationNotFound);
-        if (conversation.SupervisorId != caller.UserId() || conversation.Status == ConversationStatus.Closed)
-            return ApiResult.Fail(403, ErrorMessages.CannotAssign);
+        Post("/conversations/{id}/assign");
+        Roles(Common.Auth.Roles.Supervisor);
+        Description(route => route.ProducesErrors(404, 413, 415));
+        Summary(s =>
+        {
+            s.Summary = "Assign or reassign an agent";
+            s.Description = "Allowed while the conversation is open or assigned; the status stays as it is. "
+                + "Reassignment removes the previous agent's sockets from the room at once.";
+            s.ExampleRequest = new AssignRequest { AgentId = "6740c0de5d1a2b3c4d000004" };
+        });
+    }
 
-        var agent = ObjectId.TryParse(body.AgentId, out var agentId) ? await db.FindAgentAsync(agentId, ct) : null;
-        if (agent is null) return ApiResult.Fail(404, ErrorMessages.AgentNotFound);
-        if (agent.SupervisorId != caller.UserId()) return ApiResult.Fail(403, ErrorMessages.AgentNotYours);
+    public override async Task HandleAsync(AssignRequest req, CancellationToken ct)
+    {
+        var me = User.UserId();
+        var conversation = await db.FindConversationAsync(req.Id, ct);
+        if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
+        if (conversation.SupervisorId != me || conversation.Status == ConversationStatus.Closed)
+        {
+            await Send.FailAsync(403, ErrorMessages.CannotAssign, ct);
+            return;
+        }
+
+        var agent = ObjectId.TryParse(req.AgentId, out var agentId) ? await db.FindAgentAsync(agentId, ct) : null;
+        if (agent is null) { await Send.FailAsync(404, ErrorMessages.AgentNotFound, ct); return; }
+        if (agent.SupervisorId != me) { await Send.FailAsync(403, ErrorMessages.AgentNotYours, ct); return; }
 
         // Conditional: a close that committed since the read above wins, and the assignment is refused like any closed one.
-        if (!await db.AssignAgentAsync(id, agent.Id, ct)) return ApiResult.Fail(403, ErrorMessages.CannotAssign);
-        rooms.EvictAgentsExcept(id, agent.Id);   // contract: the previous agent leaves the room at once
+        if (!await db.AssignAgentAsync(req.Id, agent.Id, ct)) { await Send.FailAsync(403, ErrorMessages.CannotAssign, ct); return; }
+        rooms.EvictAgentsExcept(req.Id, agent.Id);   // contract: the previous agent leaves the room at once
 
-        return ApiResult.Ok(new AssignResponse(id, agent.Id, conversation.SupervisorId));
+        await Send.OkAsync(Envelope.Of(new AssignResponse(req.Id, agent.Id, conversation.SupervisorId)), ct);
     }
 }

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using FastEndpoints;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
@@ -8,30 +8,47 @@ using SupportChat.Realtime;
 
 namespace SupportChat.Features.CloseConversation;
 
+/// <summary>The conversation id from the path; the body, if any, is ignored.</summary>
+sealed class CloseConversationRequest
+{
+    [RouteParam] public ObjectId Id { get; set; }
+}
+
 sealed record CloseConversationResponse(ObjectId ConversationId, string Status);
 
 /// <summary>POST /conversations/{id}/close, admins (any) and supervisors (own): close a conversation no agent has joined yet.</summary>
-sealed class CloseConversationEndpoint : IEndpoint
+sealed class CloseConversationEndpoint(SupportChatDb db, ConversationCloser closer) : Endpoint<CloseConversationRequest, Envelope<CloseConversationResponse>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapPost("/conversations/{id}/close", Handle)
-        .RequireRoles(Roles.Admin, Roles.Supervisor)
-        .Produces<Envelope<CloseConversationResponse>>()
-        .ProducesErrors(400, 401, 403, 404)
-        .WithName("CloseConversation").WithTags("Conversations").WithSummary("Close an open conversation");
-
-    static async Task<IResult> Handle(ObjectId id, ClaimsPrincipal caller, SupportChatDb db, ConversationCloser closer, CancellationToken ct)
+    public override void Configure()
     {
-        var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
-        if (conversation is null) return ApiResult.Fail(404, ErrorMessages.ConversationNotFound);
-        if (caller.Role() == Roles.Supervisor && conversation.SupervisorId != caller.UserId())
-            return ApiResult.Fail(403, ErrorMessages.NotAllowed);
-        if (conversation.Status != ConversationStatus.Open) return ApiResult.Fail(400, ErrorMessages.ConversationNotOpen);
+        Post("/conversations/{id}/close");
+        Roles(Common.Auth.Roles.Admin, Common.Auth.Roles.Supervisor);
+        Description(route => route.ProducesErrors(400, 404));
+        Summary(s =>
+        {
+            s.Summary = "Close an open conversation";
+            s.Description = "Only while the status is open (no agent has joined). Live messages are persisted first and the room is told.";
+        });
+    }
+
+    public override async Task HandleAsync(CloseConversationRequest req, CancellationToken ct)
+    {
+        var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == req.Id, ct);
+        if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
+        if (User.Role() == Common.Auth.Roles.Supervisor && conversation.SupervisorId != User.UserId())
+        {
+            await Send.FailAsync(403, ErrorMessages.NotAllowed, ct);
+            return;
+        }
+        if (conversation.Status != ConversationStatus.Open) { await Send.FailAsync(400, ErrorMessages.ConversationNotOpen, ct); return; }
 
         // Conditional on 'open': if an agent's join or another close got there first, this one is refused.
-        if (!await closer.CloseAsync(db, id, ConversationStatus.Open))
-            return ApiResult.Fail(400, ErrorMessages.ConversationNotOpen);
+        if (!await closer.CloseAsync(db, req.Id, ConversationStatus.Open))
+        {
+            await Send.FailAsync(400, ErrorMessages.ConversationNotOpen, ct);
+            return;
+        }
 
-        return ApiResult.Ok(new CloseConversationResponse(id, ConversationStatus.Closed));
+        await Send.OkAsync(Envelope.Of(new CloseConversationResponse(req.Id, ConversationStatus.Closed)), ct);
     }
 }

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using FastEndpoints;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
@@ -7,25 +7,33 @@ using SupportChat.Common.Http;
 namespace SupportChat.Features.CreateConversation;
 
 /// <summary>POST /conversations, candidates only: ask a supervisor for help; one active conversation per candidate.</summary>
-sealed class CreateConversationEndpoint : IEndpoint
+sealed class CreateConversationEndpoint(SupportChatDb db) : Endpoint<CreateConversationRequest, Envelope<CreateConversationResponse>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapPost("/conversations", Handle)
-        .RequireRoles(Roles.Candidate)
-        .Validate<CreateConversationRequest>()
-        .Produces<Envelope<CreateConversationResponse>>(StatusCodes.Status201Created)
-        .ProducesErrors(400, 401, 403, 404, 409, 413, 415)
-        .WithName("CreateConversation").WithTags("Conversations").WithSummary("Open a support conversation");
-
-    static async Task<IResult> Handle(CreateConversationRequest body, ClaimsPrincipal caller, SupportChatDb db, CancellationToken ct)
+    public override void Configure()
     {
-        if (!ObjectId.TryParse(body.SupervisorId, out var supervisorId) || !await db.IsSupervisorAsync(supervisorId, ct))
-            return ApiResult.Fail(404, ErrorMessages.SupervisorNotFound);
+        Post("/conversations");
+        Roles(Common.Auth.Roles.Candidate);
+        Description(route => route.ProducesEnvelope<CreateConversationResponse>(201).ProducesErrors(404, 409, 413, 415));
+        Summary(s =>
+        {
+            s.Summary = "Open a support conversation";
+            s.Description = "At most one open-or-assigned conversation per candidate, also under concurrent requests (409).";
+            s.ExampleRequest = new CreateConversationRequest { SupervisorId = "6740c0de5d1a2b3c4d000001" };
+        });
+    }
 
-        var conversation = new Conversation { CandidateId = caller.UserId(), SupervisorId = supervisorId };
+    public override async Task HandleAsync(CreateConversationRequest req, CancellationToken ct)
+    {
+        if (!ObjectId.TryParse(req.SupervisorId, out var supervisorId) || !await db.IsSupervisorAsync(supervisorId, ct))
+        {
+            await Send.FailAsync(404, ErrorMessages.SupervisorNotFound, ct);
+            return;
+        }
+
+        var conversation = new Conversation { CandidateId = User.UserId(), SupervisorId = supervisorId };
         // No check-then-insert: the filtered unique index is what holds when creates race.
-        if (!await db.TryInsertAsync(conversation, ct)) return ApiResult.Fail(409, ErrorMessages.ActiveConversationExists);
+        if (!await db.TryInsertAsync(conversation, ct)) { await Send.FailAsync(409, ErrorMessages.ActiveConversationExists, ct); return; }
 
-        return ApiResult.Ok(new CreateConversationResponse(conversation.Id, conversation.Status, supervisorId), StatusCodes.Status201Created);
+        await Send.ResponseAsync(Envelope.Of(new CreateConversationResponse(conversation.Id, conversation.Status, supervisorId)), 201, ct);
     }
 }

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using SupportChat.Common;
+using FastEndpoints;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
@@ -8,29 +8,34 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.GetConversation;
 
 /// <summary>GET /conversations/{id}: admins see any conversation; others only their own (candidate, assigned agent, supervisor).</summary>
-sealed class GetConversationEndpoint : IEndpoint
+sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<GetConversationRequest, Envelope<GetConversationResponse>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapGet("/conversations/{id}", Handle)
-        .RequireRoles(Roles.All)
-        .Produces<Envelope<GetConversationResponse>>()
-        .ProducesErrors(400, 401, 403, 404)
-        .WithName("GetConversation").WithTags("Conversations").WithSummary("A conversation with its messages");
+    public override void Configure()
+    {
+        Get("/conversations/{id}");
+        Roles(Common.Auth.Roles.All);
+        Description(route => route.ProducesErrors(400, 404));
+        Summary(s =>
+        {
+            s.Summary = "A conversation with its messages";
+            s.Description = "Messages are the live ones while the conversation is open or assigned, the persisted ones once closed; oldest first.";
+        });
+    }
 
-    static async Task<IResult> Handle(ObjectId id, ClaimsPrincipal caller, SupportChatDb db, RoomStore rooms, CancellationToken ct)
+    public override async Task HandleAsync(GetConversationRequest req, CancellationToken ct)
     {
         // Live transcript first: if the conversation closes between the two reads, the status read below says so
         // and the persisted transcript is used instead, so no message is ever missing from the answer.
-        var live = rooms.Transcript(id);
-        var conversation = await db.FindConversationAsync(id, ct);
-        if (conversation is null) return ApiResult.Fail(404, ErrorMessages.ConversationNotFound);
-        if (!MayRead(caller, conversation)) return ApiResult.Fail(403, ErrorMessages.NotAllowed);
+        var live = rooms.Transcript(req.Id);
+        var conversation = await db.FindConversationAsync(req.Id, ct);
+        if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
+        if (!MayRead(User, conversation)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
 
         var messages = conversation.Status == ConversationStatus.Closed
-            ? await db.GetPersistedMessagesAsync(id, ct)
+            ? await db.GetPersistedMessagesAsync(req.Id, ct)
             : live.Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt)).ToList();
-        return ApiResult.Ok(new GetConversationResponse(
-            conversation.Id, conversation.Status, conversation.AgentId, conversation.SupervisorId, conversation.CandidateId, messages));
+        await Send.OkAsync(Envelope.Of(new GetConversationResponse(
+            conversation.Id, conversation.Status, conversation.AgentId, conversation.SupervisorId, conversation.CandidateId, messages)), ct);
     }
 
     static bool MayRead(ClaimsPrincipal caller, Conversation conversation)
@@ -38,10 +43,10 @@ sealed class GetConversationEndpoint : IEndpoint
         var me = caller.UserId();
         return caller.Role() switch
         {
-            Roles.Admin => true,
-            Roles.Supervisor => conversation.SupervisorId == me,
-            Roles.Agent => conversation.AgentId == me,
-            Roles.Candidate => conversation.CandidateId == me,
+            Common.Auth.Roles.Admin => true,
+            Common.Auth.Roles.Supervisor => conversation.SupervisorId == me,
+            Common.Auth.Roles.Agent => conversation.AgentId == me,
+            Common.Auth.Roles.Candidate => conversation.CandidateId == me,
             _ => false,
         };
     }

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Identity;
+using FastEndpoints;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
@@ -7,36 +7,40 @@ using SupportChat.Common.Http;
 namespace SupportChat.Features.Login;
 
 /// <summary>POST /auth/login, anyone: trade email and password for a JWT carrying userId and role.</summary>
-sealed class LoginEndpoint : IEndpoint
+sealed class LoginEndpoint(SupportChatDb db, PasswordHashing passwords, TokenIssuer tokens) : Endpoint<LoginRequest, Envelope<LoginResponse>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapPost("/auth/login", Handle)
-        .Validate<LoginRequest>()
-        .Produces<Envelope<LoginResponse>>()
-        .ProducesErrors(400, 401, 413, 415)
-        .WithName("Login").WithTags("Auth").WithSummary("Log in");
-
-    static async Task<IResult> Handle(LoginRequest body, SupportChatDb db, IPasswordHasher<User> hasher, TokenIssuer tokens, CancellationToken ct)
+    public override void Configure()
     {
-        var email = body.Email!.Trim().ToLowerInvariant();
+        Post("/auth/login");
+        AllowAnonymous();
+        Description(route => route.ProducesErrors(401, 413, 415));
+        Summary(s =>
+        {
+            s.Summary = "Log in";
+            s.Description = "An unknown email and a wrong password get the same 401, in the same time.";
+            s.ExampleRequest = new LoginRequest { Email = "alice@example.com", Password = "secret123" };
+        });
+    }
+
+    public override async Task HandleAsync(LoginRequest req, CancellationToken ct)
+    {
+        var email = req.Email!.Trim().ToLowerInvariant();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, ct);
         if (user is null)
         {
-            // Hash anyway, so response time does not reveal which emails are registered.
-            hasher.HashPassword(UnknownUser, body.Password!);
-            return ApiResult.Fail(401, ErrorMessages.InvalidCredentials);
+            passwords.SpendVerifyTime(req.Password!);
+            await Send.FailAsync(401, ErrorMessages.InvalidCredentials, ct);
+            return;
         }
 
-        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password!);
-        if (verdict == PasswordVerificationResult.Failed) return ApiResult.Fail(401, ErrorMessages.InvalidCredentials);
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        var check = passwords.Verify(user.Id, req.Password!, user.PasswordHash);
+        if (check == PasswordCheck.Failed) { await Send.FailAsync(401, ErrorMessages.InvalidCredentials, ct); return; }
+        if (check == PasswordCheck.SucceededRehashNeeded)
         {
-            user.PasswordHash = hasher.HashPassword(user, body.Password!);
+            user.PasswordHash = passwords.Hash(req.Password!);
             await db.SaveChangesAsync(ct);
         }
 
-        return ApiResult.Ok(new LoginResponse(tokens.Issue(user.Id, user.Role)));
+        await Send.OkAsync(Envelope.Of(new LoginResponse(tokens.Issue(user.Id, user.Role))), ct);
     }
-
-    static readonly User UnknownUser = new() { Name = "", Email = "", Role = Roles.Candidate };
 }

@@ -1,10 +1,10 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
+using FastEndpoints;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
-using SupportChat.Common.Http;
 using SupportChat.Common.Data;
+using SupportChat.Common.Http;
 
 namespace SupportChat.Features.Me;
 
@@ -16,22 +16,23 @@ sealed record MeResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ObjectId? SupervisorId);
 
 /// <summary>GET /auth/me, any signed-in user: the caller's own profile.</summary>
-sealed class MeEndpoint : IEndpoint
+sealed class MeEndpoint(SupportChatDb db) : EndpointWithoutRequest<Envelope<MeResponse>>
 {
-    public static void Map(IEndpointRouteBuilder app) => app
-        .MapGet("/auth/me", Handle)
-        .RequireRoles(Roles.All)
-        .Produces<Envelope<MeResponse>>()
-        .ProducesErrors(401)
-        .WithName("Me").WithTags("Auth").WithSummary("Who am I");
-
-    static async Task<IResult> Handle(ClaimsPrincipal caller, SupportChatDb db, CancellationToken ct)
+    public override void Configure()
     {
-        var id = caller.UserId();
+        Get("/auth/me");
+        Roles(Common.Auth.Roles.All);
+        Summary(s => s.Summary = "Who am I");
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var id = User.UserId();
         var me = await db.Users.AsNoTracking().Where(u => u.Id == id)
             .Select(u => new MeResponse(u.Id, u.Name, u.Email, u.Role, u.SupervisorId))
             .SingleOrDefaultAsync(ct);
         // A signed token whose user is gone (a wiped database) is as good as no token.
-        return me is null ? ApiResult.Fail(401, ErrorMessages.Unauthorized) : ApiResult.Ok(me);
+        if (me is null) { await Send.FailAsync(401, ErrorMessages.Unauthorized, ct); return; }
+        await Send.OkAsync(Envelope.Of(me), ct);
     }
 }

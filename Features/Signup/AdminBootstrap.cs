@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 
@@ -18,7 +17,7 @@ static partial class AdminBootstrap
         if (await db.EmailIsTakenAsync(email, CancellationToken.None)) return;
 
         var admin = new User { Name = "Admin", Email = email, Role = Roles.Admin };
-        admin.PasswordHash = services.GetRequiredService<IPasswordHasher<User>>().HashPassword(admin, settings.AdminPassword);
+        admin.PasswordHash = services.GetRequiredService<PasswordHashing>().Hash(settings.AdminPassword);
         // Two instances starting together may race here; the unique email index lets exactly one win.
         if (await db.TryInsertAsync(admin, CancellationToken.None))
             LogCreated(services.GetRequiredService<ILogger<SignupSettings>>(), admin.Id);

@@ -1,13 +1,29 @@
 using System.Net.Mail;
 using System.Text.Json.Serialization;
+using FastEndpoints;
 using FluentValidation;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 
 namespace SupportChat.Features.Signup;
 
-/// <summary><c>supervisorId</c> is a string, not an <see cref="ObjectId"/>: a malformed one is answered "Invalid supervisor", not a schema error.</summary>
-sealed record SignupRequest(string? Name, string? Email, string? Password, string? Role, string? SupervisorId);
+/// <summary>
+/// <c>{name, email, password, role, supervisorId?}</c>. <c>supervisorId</c> is a string, not an <see cref="ObjectId"/>:
+/// a malformed one is answered "Invalid supervisor", not a schema error (CONTRACT.md).
+/// </summary>
+sealed class SignupRequest
+{
+    /// <summary>1–100 characters after trimming; stored trimmed.</summary>
+    public string? Name { get; set; }
+    /// <summary>A valid address, stored lower-cased; unique case-insensitively.</summary>
+    public string? Email { get; set; }
+    /// <summary>8–128 characters.</summary>
+    public string? Password { get; set; }
+    /// <summary><c>admin</c>, <c>supervisor</c>, <c>agent</c> or <c>candidate</c> (lowercase).</summary>
+    public string? Role { get; set; }
+    /// <summary>Required for agents: the id of their supervisor. Ignored for other roles.</summary>
+    public string? SupervisorId { get; set; }
+}
 
 sealed record SignupResponse(
     [property: JsonPropertyName("_id")] ObjectId Id,
@@ -16,7 +32,8 @@ sealed record SignupResponse(
     string Role,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ObjectId? SupervisorId);
 
-sealed class SignupValidator : AbstractValidator<SignupRequest>
+/// <summary>Shape only (CONTRACT.md "HTTP routes"): the supervisor's existence is the handler's 400 "Invalid supervisor".</summary>
+sealed class SignupValidator : Validator<SignupRequest>
 {
     public SignupValidator()
     {

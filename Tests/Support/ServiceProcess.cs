@@ -45,6 +45,7 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_URLS"] = baseAddress.ToString(),
                 ["Jwt__Secret"] = TestApp.JwtSecret,
+                ["Passwords__BcryptWorkFactor"] = "4",
                 ["Database__Provider"] = database.Provider,
                 ["Database__ConnectionString"] = database.ConnectionString,
             },

@@ -37,6 +37,8 @@ public class TestApp : WebApplicationFactory<Program>, ITestService
             ["Database:Provider"] = Database.Provider,
             ["Database:ConnectionString"] = Database.ConnectionString,
             ["Jwt:Secret"] = JwtSecret,
+            // bcrypt's minimum cost: the suite signs up and logs in thousands of users; PasswordHashingTests checks the default.
+            ["Passwords:BcryptWorkFactor"] = "4",
         }.Concat(Settings)));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         return base.CreateHost(builder);
