@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SupportChat.Tests.Support;
 
 namespace SupportChat.Tests.Common;
 
@@ -10,6 +11,20 @@ public sealed class StartupTests
     [InlineData("too-short")]
     public async Task Outside_development_the_service_refuses_to_start_without_a_proper_Jwt_secret(string secret)
     {
+        await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = secret }, "Jwt__Secret");
+    }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("21")]
+    [InlineData("eleven")]
+    public async Task The_service_refuses_to_start_with_a_bcrypt_cost_it_cannot_use(string workFactor)
+    {
+        await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, ["Passwords__BcryptWorkFactor"] = workFactor }, "Passwords__BcryptWorkFactor");
+    }
+
+    static async Task ShouldRefuseToStartAsync(Dictionary<string, string> settings, string named)
+    {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SupportChat.dll")])
         {
             RedirectStandardError = true,
@@ -18,17 +33,17 @@ public sealed class StartupTests
             Environment =
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Jwt__Secret"] = secret,
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             },
         };
+        foreach (var (key, value) in settings) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
 
-        process.ExitCode.ShouldNotBe(0);
-        (await stderr).ShouldContain("Jwt__Secret");
+        process.ExitCode.ShouldBe(1);
+        (await stderr).ShouldContain(named);
         File.Exists(Path.Combine(start.WorkingDirectory, "supportchat.db")).ShouldBeFalse();   // stopped before touching any data
     }
 }

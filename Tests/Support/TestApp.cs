@@ -39,7 +39,7 @@ public class TestApp : WebApplicationFactory<Program>, ITestService
             ["Jwt:Secret"] = JwtSecret,
             // bcrypt's minimum cost: the suite signs up and logs in thousands of users; PasswordHashingTests checks the default.
             ["Passwords:BcryptWorkFactor"] = "4",
-        }.Concat(Settings)));
+        }).AddInMemoryCollection(Settings));   // later sources win: a subclass may replace any of the above
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         return base.CreateHost(builder);
     }
