@@ -138,6 +138,46 @@ public sealed class AssignTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_body_without_any_Content_Type_header_is_415()
+    {
+        var (supervisor, agent) = await app.NewTeamAsync();
+        var conversation = await app.NewConversationAsync(supervisor);
+        var body = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($$"""{"agentId":"{{agent.Id}}"}"""));
+        body.Headers.ContentType.ShouldBeNull();
+        (await app.SendAsync(HttpMethod.Post, $"/conversations/{conversation.Id}/assign", body, supervisor.Token))
+            .ShouldFail(HttpStatusCode.UnsupportedMediaType, "Content-Type must be application/json");
+    }
+
+    [Theory]
+    [InlineData("\"OTHER\"")]   // another conversation's id, replaced below
+    [InlineData("42")]
+    [InlineData("\"not-an-id\"")]
+    public async Task A_body_id_is_an_unknown_property_and_never_replaces_the_path_id(string bodyId)
+    {
+        var (supervisor, agent) = await app.NewTeamAsync();
+        var conversation = await app.NewConversationAsync(supervisor);
+        var other = await app.NewConversationAsync(supervisor);
+        var body = $$"""{"id":{{bodyId.Replace("OTHER", other.Id)}},"agentId":"{{agent.Id}}"}""";
+
+        (await app.PostRawAsync($"/conversations/{conversation.Id}/assign", body, supervisor.Token))
+            .ShouldSucceed().GetProperty("conversationId").GetString().ShouldBe(conversation.Id);
+        (await app.GetAsync($"/conversations/{conversation.Id}", supervisor.Token)).ShouldSucceed().GetProperty("agentId").GetString().ShouldBe(agent.Id);
+        (await app.GetAsync($"/conversations/{other.Id}", supervisor.Token)).ShouldSucceed().GetProperty("agentId").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_query_string_value_never_replaces_a_body_field()
+    {
+        var supervisor = await app.NewUserAsync("supervisor");
+        var named = await app.NewUserAsync("agent", supervisor.Id);
+        var other = await app.NewUserAsync("agent", supervisor.Id);
+        var conversation = await app.NewConversationAsync(supervisor);
+
+        (await app.PostAsync($"/conversations/{conversation.Id}/assign?agentId={other.Id}&id={ObjectId.NewId()}", new { agentId = named.Id }, supervisor.Token))
+            .ShouldSucceed().GetProperty("agentId").GetString().ShouldBe(named.Id);
+    }
+
+    [Fact]
     public async Task The_body_schema_is_checked_before_the_conversation_exists()
     {
         var supervisor = await app.NewUserAsync("supervisor");

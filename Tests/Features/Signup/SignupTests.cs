@@ -157,6 +157,16 @@ public sealed class SignupTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Fields_come_from_the_body_never_from_the_query_string()
+    {
+        var email = ApiClient.NewEmail();
+        var data = (await app.PostAsync($"/auth/signup?role=admin&email=query%40example.com", new { name = "N", email, password = "secret123", role = "candidate" }))
+            .ShouldSucceed(HttpStatusCode.Created);
+        data.GetProperty("role").GetString().ShouldBe("candidate");
+        data.GetProperty("email").GetString().ShouldBe(email);
+    }
+
+    [Fact]
     public async Task A_body_without_json_content_type_is_415()
     {
         (await app.PostRawAsync("/auth/signup", JsonSerializer.Serialize(new { name = "N", email = ApiClient.NewEmail(), password = "secret123", role = "candidate" }), contentType: "text/plain"))
