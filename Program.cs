@@ -46,8 +46,8 @@ app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRequestBodyLimit();
-app.MapApiDocs();
 app.UseContractEndpoints();
+app.MapApiDocs();   // after the endpoints: the document generator reads FastEndpoints' serializer settings
 app.MapRealtime();
 
 await app.MigrateDatabaseAsync();

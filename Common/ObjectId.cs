@@ -21,6 +21,7 @@ public readonly record struct ObjectId : IParsable<ObjectId>
 
     ObjectId(string lowercaseHex) => _hex = lowercaseHex;
 
+    /// <summary>A new id: this second's timestamp, this process's random bytes and the next counter value, so ids sort roughly by creation time.</summary>
     public static ObjectId NewId()
     {
         Span<byte> bytes = stackalloc byte[12];
@@ -33,6 +34,7 @@ public readonly record struct ObjectId : IParsable<ObjectId>
         return new ObjectId(Convert.ToHexStringLower(bytes));
     }
 
+    /// <summary>Parses 24 hexadecimal characters in either case (stored lower-case); false for anything else, null included.</summary>
     public static bool TryParse([NotNullWhen(true)] string? s, out ObjectId id)
     {
         id = default;
@@ -41,11 +43,14 @@ public readonly record struct ObjectId : IParsable<ObjectId>
         return true;
     }
 
+    /// <inheritdoc cref="TryParse(string?, out ObjectId)"/>
     public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out ObjectId id) => TryParse(s, out id);
 
+    /// <summary>As <see cref="TryParse(string?, out ObjectId)"/>; throws <see cref="FormatException"/> for anything but 24 hexadecimal characters.</summary>
     public static ObjectId Parse(string s, IFormatProvider? provider = null) =>
         TryParse(s, out var id) ? id : throw new FormatException("An ObjectId is 24 hexadecimal characters.");
 
+    /// <summary>24 lower-case hexadecimal characters; the zero id for <c>default</c>.</summary>
     public override string ToString() => _hex ?? new string('0', 24);
 }
 

@@ -18,6 +18,7 @@ static class ApiDocs
     public static IServiceCollection AddApiDocs(this IServiceCollection services) => services.SwaggerDocument(o =>
     {
         o.ShortSchemaNames = true;
+        o.RemoveEmptyRequestSchema = true;   // route-only requests (GET /conversations/{id}) have no body to describe
         o.EnableJWTBearerAuth = false;   // added below under the conventional scheme name
         o.DocumentSettings = s =>
         {
@@ -34,6 +35,8 @@ static class ApiDocs
                 BearerFormat = "JWT",
                 Description = "The token from POST /auth/login.",
             });
+            // Contract: unknown request properties are ignored, so no schema may forbid them.
+            s.SchemaSettings.AlwaysAllowAdditionalObjectProperties = true;
             // NSwag reads types, not System.Text.Json converters: without this an ObjectId would show as an empty object.
             s.SchemaSettings.TypeMappers.Add(new PrimitiveTypeMapper(typeof(ObjectId), schema =>
             {
