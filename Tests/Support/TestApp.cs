@@ -14,9 +14,22 @@ public interface ITestService
     Uri SocketUri(string? token, string path = "/ws");
 }
 
-/// <summary>The real app on a real Kestrel port with its own database: one per test class.
-/// Subclasses add settings for the tests of one configuration.</summary>
-public class TestApp : WebApplicationFactory<Program>, ITestService
+/// <summary>A user signed up and logged in through the API, with an <see cref="HttpClient"/> that sends their token.</summary>
+public sealed record SignedInUser(TestUser User, HttpClient Client)
+{
+    public string Id => User.Id;
+    public string Token => User.Token;
+}
+
+/// <summary>
+/// The real app on a real Kestrel port with its own database: one per test class, in the shape of
+/// FastEndpoints.Testing's <c>AppFixture</c> (not served here): <see cref="SetupAsync"/> runs once after the start,
+/// <see cref="Client"/> is anonymous, and <see cref="Admin"/>, <see cref="Supervisor"/>, <see cref="Agent"/> (one of
+/// the supervisor's agents) and <see cref="Candidate"/> are clients already signed in, created through the API.
+/// FastEndpoints' own typed client extensions (<c>POSTAsync&lt;TEndpoint, TRequest, TResponse&gt;</c>, ...) work on
+/// all of them. Subclasses add settings for the tests of one configuration.
+/// </summary>
+public class TestApp : WebApplicationFactory<Program>, ITestService, IAsyncLifetime
 {
     public const string JwtSecret = "a-test-only-secret-long-enough-for-hmac-sha256";
 
@@ -48,6 +61,40 @@ public class TestApp : WebApplicationFactory<Program>, ITestService
     /// <summary>A client with no credentials; <see cref="ApiClient"/> adds a token per request.</summary>
     public HttpClient Http => _http ??= CreateClient();
 
+    /// <summary>The anonymous client, under FastEndpoints.Testing's name.</summary>
+    public HttpClient Client => Http;
+
+    public SignedInUser Admin { get; private set; } = null!;
+    public SignedInUser Supervisor { get; private set; } = null!;
+    /// <summary>An agent of <see cref="Supervisor"/>.</summary>
+    public SignedInUser Agent { get; private set; } = null!;
+    public SignedInUser Candidate { get; private set; } = null!;
+
+    /// <summary>Once per app, after the server started: signs up and logs in one user of each role.</summary>
+    protected virtual async Task SetupAsync()
+    {
+        Admin = SignedIn(await this.NewUserAsync("admin"));
+        Supervisor = SignedIn(await this.NewUserAsync("supervisor"));
+        Agent = SignedIn(await this.NewUserAsync("agent", Supervisor.Id));
+        Candidate = SignedIn(await this.NewUserAsync("candidate"));
+    }
+
+    /// <summary>A client that sends <paramref name="user"/>'s token on every request.</summary>
+    public SignedInUser SignedIn(TestUser user)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", user.Token);
+        return new(user, client);
+    }
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        StartServer();
+        await SetupAsync();
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
     public Uri SocketUri(string? token, string path = "/ws")
     {
         StartServer();
@@ -62,8 +109,13 @@ public class TestApp : WebApplicationFactory<Program>, ITestService
         return await work(scope.ServiceProvider.GetRequiredService<SupportChatDb>());
     }
 
+    bool _disposed;
+
+    /// <summary>xunit disposes a fixture both as <see cref="IAsyncLifetime"/> and as <see cref="IDisposable"/>: drop once.</summary>
     public override async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await base.DisposeAsync();
         await Database.DropAsync();
     }

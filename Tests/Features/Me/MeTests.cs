@@ -1,11 +1,29 @@
 using System.Net;
+using FastEndpoints;
 using SupportChat.Common;
+using SupportChat.Common.Http;
+using SupportChat.Features.Me;
 using SupportChat.Tests.Support;
 
 namespace SupportChat.Tests.Features.Me;
 
 public sealed class MeTests(TestApp app) : IClassFixture<TestApp>
 {
+    [Fact]
+    public async Task Each_role_reads_its_own_profile_and_an_agent_its_supervisor()
+    {
+        foreach (var user in new[] { app.Admin, app.Supervisor, app.Agent, app.Candidate })
+        {
+            var (response, body) = await user.Client.GETAsync<MeEndpoint, Envelope<MeResponse>>();
+
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            body.Data.Id.ToString().ShouldBe(user.Id);
+            body.Data.Email.ShouldBe(user.User.Email);
+            body.Data.Role.ShouldBe(user.User.Role);
+            (body.Data.SupervisorId?.ToString()).ShouldBe(user == app.Agent ? app.Supervisor.Id : null);
+        }
+    }
+
     [Fact]
     public async Task Me_returns_the_callers_profile()
     {

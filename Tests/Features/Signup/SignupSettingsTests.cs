@@ -16,6 +16,9 @@ public sealed class LockedDownSignupApp : TestApp
         new("Admin:Email", AdminEmail),
         new("Admin:Password", AdminPassword),
     ];
+
+    /// <summary>Admins and supervisors cannot sign up here; the tests create what they need.</summary>
+    protected override Task SetupAsync() => Task.CompletedTask;
 }
 
 public sealed class SignupSettingsTests(LockedDownSignupApp app) : IClassFixture<LockedDownSignupApp>
