@@ -177,7 +177,9 @@ public sealed class SignupTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_body_over_64_KiB_is_413()
     {
         var body = JsonSerializer.Serialize(new { name = new string('n', 70_000), email = ApiClient.NewEmail(), password = "secret123", role = "candidate" });
-        (await app.PostRawAsync("/auth/signup", body)).ShouldFail(HttpStatusCode.RequestEntityTooLarge, "Request body too large");
+        using var connection = app.CreateClient();
+        (await connection.SendAsync(HttpMethod.Post, "/auth/signup", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
+            .ShouldFail(HttpStatusCode.RequestEntityTooLarge, "Request body too large");
     }
 
     [Fact]
@@ -185,7 +187,8 @@ public sealed class SignupTests(TestApp app) : IClassFixture<TestApp>
     {
         var body = JsonSerializer.Serialize(new { name = new string('n', 70_000), email = ApiClient.NewEmail(), password = "secret123", role = "candidate" });
         var content = new ChunkedContent(System.Text.Encoding.UTF8.GetBytes(body)) { Headers = { ContentType = new("application/json") } };
-        (await app.SendAsync(HttpMethod.Post, "/auth/signup", content)).ShouldFail(HttpStatusCode.RequestEntityTooLarge, "Request body too large");
+        using var connection = app.CreateClient();
+        (await connection.SendAsync(HttpMethod.Post, "/auth/signup", content)).ShouldFail(HttpStatusCode.RequestEntityTooLarge, "Request body too large");
     }
 }
 
