@@ -16,10 +16,10 @@ static class EventTable
 {
     public static readonly FrozenDictionary<string, EventRoute> Routes = new Dictionary<string, EventRoute>
     {
-        [EventNames.JoinConversation] = new([Roles.Candidate, Roles.Agent], JoinConversationEvent.HandleAsync),
-        [EventNames.SendMessage] = new([Roles.Candidate, Roles.Agent], SendMessageEvent.HandleAsync),
-        [EventNames.LeaveConversation] = new([Roles.Candidate, Roles.Agent], LeaveConversationEvent.HandleAsync),
-        [EventNames.CloseConversation] = new([Roles.Agent], CloseConversationEvent.HandleAsync),
+        [EventNames.JoinConversation] = new(Access.RolesThatMay(Permission.Reply), JoinConversationEvent.HandleAsync),
+        [EventNames.SendMessage] = new(Access.RolesThatMay(Permission.Reply), SendMessageEvent.HandleAsync),
+        [EventNames.LeaveConversation] = new(Access.RolesThatMay(Permission.Reply), LeaveConversationEvent.HandleAsync),
+        [EventNames.CloseConversation] = new(Access.RolesThatMay(Permission.Resolve), CloseConversationEvent.HandleAsync),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Contract order: frame format, event name, role; each handler then checks its own data.</summary>

@@ -1,4 +1,5 @@
 using FastEndpoints;
+using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
 
@@ -10,7 +11,7 @@ sealed class AnalyticsEndpoint(SupportChatDb db) : EndpointWithoutRequest<Envelo
     public override void Configure()
     {
         Get("/admin/analytics");
-        Roles(Common.Auth.Roles.Admin);
+        Roles(Access.RolesThatMay(Permission.Administer));
         Summary(s =>
         {
             s.Summary = "Analytics per supervisor";

@@ -13,7 +13,7 @@ sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<Assign
     public override void Configure()
     {
         Post("/conversations/{id}/assign");
-        Roles(Common.Auth.Roles.Supervisor);
+        Roles(Access.RolesThatMay(Permission.Assign));
         Description(route => route.ProducesErrors(404, 413, 415));
         Summary(s =>
         {

@@ -22,7 +22,7 @@ sealed class CloseConversationEndpoint(SupportChatDb db, ConversationCloser clos
     public override void Configure()
     {
         Post("/conversations/{id}/close");
-        Roles(Common.Auth.Roles.Admin, Common.Auth.Roles.Supervisor);
+        Roles(Access.RolesThatMay(Permission.CloseUnassigned));
         Description(route => route.ProducesErrors(400, 404));
         Summary(s =>
         {

@@ -12,7 +12,7 @@ sealed class CreateConversationEndpoint(SupportChatDb db) : Endpoint<CreateConve
     public override void Configure()
     {
         Post("/conversations");
-        Roles(Common.Auth.Roles.Candidate);
+        Roles(Access.RolesThatMay(Permission.OpenConversation));
         Description(route => route.ProducesEnvelope<CreateConversationResponse>(201).ProducesErrors(404, 409, 413, 415));
         Summary(s =>
         {

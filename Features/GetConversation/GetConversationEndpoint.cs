@@ -13,7 +13,7 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
     public override void Configure()
     {
         Get("/conversations/{id}");
-        Roles(Common.Auth.Roles.All);
+        Roles(Access.RolesThatMay(Permission.ViewConversation));
         Description(route => route.ProducesErrors(400, 404));
         Summary(s =>
         {

@@ -21,7 +21,7 @@ sealed class MeEndpoint(SupportChatDb db) : EndpointWithoutRequest<Envelope<MeRe
     public override void Configure()
     {
         Get("/auth/me");
-        Roles(Common.Auth.Roles.All);
+        Roles(Access.RolesThatMay(Permission.ViewProfile));
         Summary(s => s.Summary = "Who am I");
     }
 
