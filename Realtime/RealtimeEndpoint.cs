@@ -87,6 +87,13 @@ static partial class RealtimeEndpoint
             // A zero-byte read waits for the next frame without holding a buffer: idle sockets cost no receive memory.
             var next = await socket.ReceiveAsync(Memory<byte>.Empty, ct);
             if (next.MessageType == WebSocketMessageType.Close) return;
+            if (next.EndOfMessage)
+            {
+                // That read took a whole message of zero bytes: answered like any other content (an empty text is not JSON).
+                if (next.MessageType == WebSocketMessageType.Binary) connection.SendError(ErrorMessages.InvalidFormat);
+                else await DispatchSafelyAsync(connection, ReadOnlyMemory<byte>.Empty, services, logger, ct);
+                continue;
+            }
 
             var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
             try

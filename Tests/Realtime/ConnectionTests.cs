@@ -79,6 +79,51 @@ public sealed class ConnectionTests(TestApp app) : IClassFixture<TestApp>
         await socket.JoinAsync(chat.Id);
     }
 
+    public static TheoryData<string, string[], WebSocketMessageType> FrameShapes => new()
+    {
+        // what the client sends, as fragments (the last one ends the message) → the one answer expected
+        { "Invalid message format", [""], WebSocketMessageType.Text },
+        { "Invalid message format", [""], WebSocketMessageType.Binary },
+        { "Invalid message format", ["", ""], WebSocketMessageType.Text },
+        { "Invalid message format", [" "], WebSocketMessageType.Text },
+        { "Invalid message format", ["{\"event\":\"JOIN_CONVERSATION\"", ""], WebSocketMessageType.Text },
+        { "Invalid message format", ["{}", ""], WebSocketMessageType.Binary },
+        { "Unknown event", ["", "{\"event\":\"NOPE\",\"data\":{}}"], WebSocketMessageType.Text },
+        { "Unknown event", ["{\"event\":\"NOPE\",", "\"data\":{}}", ""], WebSocketMessageType.Text },
+        { "Invalid request schema", ["{\"event\":\"JOIN_CONVERSATION\",\"data\":{}}", ""], WebSocketMessageType.Text },
+    };
+
+    [Theory]
+    [MemberData(nameof(FrameShapes))]
+    public async Task Every_frame_shape_gets_exactly_the_answer_for_its_content_and_the_next_frame_is_handled(
+        string expected, string[] fragments, WebSocketMessageType type)
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var socket = await app.ConnectAsync(chat.Candidate);
+
+        for (var i = 0; i < fragments.Length; i++)
+            await socket.Raw.SendAsync(Encoding.UTF8.GetBytes(fragments[i]), type, endOfMessage: i == fragments.Length - 1, default);
+
+        await socket.ExpectErrorAsync(expected);
+        (await socket.JoinAsync(chat.Id)).Event.ShouldBe("JOINED_CONVERSATION");
+        await socket.ShouldReceiveNothingAsync();
+    }
+
+    [Fact]
+    public async Task A_message_split_into_fragments_whose_last_one_is_empty_is_handled_whole()
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var socket = await app.ConnectAsync(chat.Candidate);
+        var join = $$$"""{"event":"JOIN_CONVERSATION","data":{"conversationId":"{{{chat.Id}}}"}}""";
+
+        await socket.Raw.SendAsync(Encoding.UTF8.GetBytes(join[..10]), WebSocketMessageType.Text, false, default);
+        await socket.Raw.SendAsync(Encoding.UTF8.GetBytes(join[10..]), WebSocketMessageType.Text, false, default);
+        await socket.Raw.SendAsync(Array.Empty<byte>(), WebSocketMessageType.Text, true, default);
+
+        (await socket.ExpectAsync("JOINED_CONVERSATION")).Data.GetProperty("conversationId").GetString().ShouldBe(chat.Id);
+        await socket.ShouldReceiveNothingAsync();
+    }
+
     [Fact]
     public async Task A_frame_of_exactly_64_KiB_is_read_and_a_larger_one_closes_only_that_socket_with_1009()
     {
