@@ -9,7 +9,7 @@ namespace SupportChat.Tests.Common;
 /// <summary>
 /// `dotnet ef migrations add` diffs the model against Common/Data/Migrations/SupportChatDbModelSnapshot.cs. One
 /// snapshot serves both providers only while it names no column types; these fail on the provider it was not
-/// generated for when the tools' types were left in (README, "Why not the design card's libraries").
+/// generated for when the tools' types were left in (scripts/add-migration.sh takes them out).
 /// </summary>
 public sealed class MigrationsTests(TestApp app) : IClassFixture<TestApp>
 {
