@@ -217,8 +217,8 @@ public sealed class ReleaseUpgradeTests(ReleaseUpgradeTests.ReleaseApp app) : IC
         await db.Messages.CountAsync(), await db.LiveMessages.CountAsync());
 
     /// <summary>
-    /// Expected to fail until passwords are hashed with bcrypt: the release stored ASP.NET Identity PBKDF2 hashes
-    /// ("AQAAAAIAAYagAAAA…"), and a successful login is when such a hash can be replaced.
+    /// The release stored ASP.NET Core Identity PBKDF2 hashes ("AQAAAAIAAYagAAAA…"); a successful login, the one moment
+    /// the password is known, is when such a hash is replaced by bcrypt.
     /// </summary>
     [Fact]
     public async Task Login_replaces_a_release_pbkdf2_hash_with_bcrypt()
