@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace SupportChat.Common.Data;
 
@@ -27,8 +26,6 @@ static class DatabaseSetup
                 options.UseSqlite(connectionString ?? DefaultSqlite);
             else
                 throw new InvalidOperationException($"Database__Provider must be Sqlite or Postgres, not '{provider}'.");
-            // Migrations are written by hand, without a model snapshot; a test compares the migrated schema with the model instead.
-            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
         // One pool for both: requests take their context from the scope, WebSocket events straight from the factory.
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext());

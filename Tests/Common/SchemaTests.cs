@@ -5,7 +5,7 @@ using SupportChat.Tests.Support;
 
 namespace SupportChat.Tests.Common;
 
-/// <summary>The migrations are written by hand, so nothing but this test ties them to the model.</summary>
+/// <summary>What the migrations build, compared with what the model asks for (MigrationsTests checks the snapshot the tools diff).</summary>
 public sealed class SchemaTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]

@@ -53,6 +53,33 @@ public sealed class TestDatabase
         }.ConnectionString;
     }
 
+    /// <summary>
+    /// Fills this database, before anything has created it, from a fixture written by an earlier release: a copy of
+    /// <paramref name="sqliteFile"/>, or <paramref name="postgresDump"/> (plain SQL from pg_dump) run in a new database.
+    /// Synchronous, so a fixture's constructor can call it before its base class starts the app.
+    /// </summary>
+    public void Restore(string sqliteFile, string postgresDump)
+    {
+        if (_sqlitePath is not null)
+        {
+            File.Copy(sqliteFile, _sqlitePath);
+            return;
+        }
+        using (var admin = new NpgsqlConnection(ServerConnectionString("postgres")))
+        {
+            admin.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{_postgresName}\"", admin);
+            create.ExecuteNonQuery();
+        }
+        // Lines starting with a backslash are psql meta-commands (pg_dump's \restrict), which the server does not know.
+        var script = string.Join('\n', File.ReadLines(postgresDump).Where(line => !line.StartsWith('\\')));
+        // Unpooled: the dump empties search_path for its session, which must not reach the app through the pool.
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        using var restore = new NpgsqlCommand(script, connection);
+        restore.ExecuteNonQuery();
+    }
+
     public async Task DropAsync()
     {
         if (_sqlitePath is not null)

@@ -4,13 +4,13 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace SupportChat.Common.Data.Migrations;
 
 /// <summary>
-/// Written by hand rather than scaffolded (the EF design-time package cannot be restored here). Column
-/// types are left to the provider, so the one migration serves SQLite and PostgreSQL alike; a test checks
-/// that the migrated schema matches the model.
+/// Written by hand, before the EF design-time package could be restored here (its target model was added later,
+/// in the .Designer.cs). Column types are left to the provider, so the one migration serves SQLite and PostgreSQL
+/// alike; a test checks that the migrated schema matches the model.
 /// </summary>
 [DbContext(typeof(SupportChatDb))]
 [Migration("20261122000000_InitialSchema")]
-sealed class InitialSchema : Migration
+sealed partial class InitialSchema : Migration
 {
     protected override void Up(MigrationBuilder migration)
     {

@@ -6,7 +6,7 @@ namespace SupportChat.Common.Data.Migrations;
 /// <summary>Where live transcripts wait out a restart (see <see cref="LiveMessageRow"/>).</summary>
 [DbContext(typeof(SupportChatDb))]
 [Migration("20261122010000_LiveMessages")]
-sealed class LiveMessages : Migration
+sealed partial class LiveMessages : Migration
 {
     protected override void Up(MigrationBuilder migration) => migration.CreateTable(
         name: "LiveMessages",

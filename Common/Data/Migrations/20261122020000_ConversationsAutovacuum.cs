@@ -9,7 +9,7 @@ namespace SupportChat.Common.Data.Migrations;
 /// </summary>
 [DbContext(typeof(SupportChatDb))]
 [Migration("20261122020000_ConversationsAutovacuum")]
-sealed class ConversationsAutovacuum : Migration
+sealed partial class ConversationsAutovacuum : Migration
 {
     const string Npgsql = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
