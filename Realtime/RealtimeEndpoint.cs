@@ -35,6 +35,8 @@ static partial class RealtimeEndpoint
         var services = context.RequestServices;
         var logger = services.GetRequiredService<ILogger<SocketConnection>>();
         var user = await services.GetRequiredService<TokenIssuer>().ValidateAsync(context.Request.Query["token"]);
+        if (user is { } claimed && !await services.GetRequiredService<LiveUsers>().HasRoleAsync(claimed.UserId, claimed.Role, context.RequestAborted))
+            user = null;   // signed, but its user is gone or has another role: as invalid as a forged one
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         if (user is not { } caller)
         {

@@ -11,6 +11,8 @@ sealed class JwtSettings
 
     public required SymmetricSecurityKey SigningKey { get; init; }
     public required TimeSpan Lifetime { get; init; }
+    /// <summary><c>Jwt__UserCheckSeconds</c>: how long a token's user and role, once read, are trusted without reading again (<see cref="LiveUsers"/>).</summary>
+    public required TimeSpan UserCheckInterval { get; init; }
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     /// <summary>Reads the section; null, with the reason in <paramref name="problem"/>, when the service must not start.</summary>
@@ -18,17 +20,20 @@ sealed class JwtSettings
     {
         var secret = configuration["Jwt:Secret"];
         var lifetimeMinutes = configuration.GetValue("Jwt:ExpiryMinutes", 24 * 60);
+        var userCheckSeconds = configuration.GetValue("Jwt:UserCheckSeconds", 10);
         problem = secret switch
         {
             null or "" => "Jwt__Secret is not set. Set it to a random string of at least 32 bytes, e.g. `openssl rand -base64 48`.",
             _ when Encoding.UTF8.GetByteCount(secret) < MinimumSecretBytes => $"Jwt__Secret must be at least {MinimumSecretBytes} bytes long.",
             _ when lifetimeMinutes <= 0 => "Jwt__ExpiryMinutes must be a positive number of minutes.",
+            _ when userCheckSeconds < 0 => "Jwt__UserCheckSeconds must be 0 or more seconds.",
             _ => "",
         };
         return problem.Length > 0 ? null : new JwtSettings
         {
             SigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret!)),
             Lifetime = TimeSpan.FromMinutes(lifetimeMinutes),
+            UserCheckInterval = TimeSpan.FromSeconds(userCheckSeconds),
         };
     }
 

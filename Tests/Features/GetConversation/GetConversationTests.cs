@@ -126,10 +126,10 @@ public sealed class GetConversationTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task A_token_with_an_unknown_role_is_403_before_the_path_id_is_checked()
+    public async Task A_token_naming_a_role_its_user_does_not_have_is_401_before_the_path_id_is_checked()
     {
-        var token = Tokens.Forge(ObjectId.NewId().ToString(), "janitor");
-        (await GetAsync("not-an-id", token)).ShouldFail(HttpStatusCode.Forbidden, "Forbidden, insufficient permissions");
+        var token = Tokens.Forge(app.Candidate.Id, "janitor");
+        (await GetAsync("not-an-id", token)).ShouldFail(HttpStatusCode.Unauthorized, "Unauthorized, token missing or invalid");
     }
 
     [Fact]

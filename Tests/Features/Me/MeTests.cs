@@ -54,10 +54,12 @@ public sealed class MeTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task A_token_with_an_unknown_role_is_403()
+    public async Task A_token_naming_a_role_its_user_does_not_have_is_401()
     {
-        (await app.GetAsync("/auth/me", Tokens.Forge(ObjectId.NewId().ToString(), "janitor")))
-            .ShouldFail(HttpStatusCode.Forbidden, "Forbidden, insufficient permissions");
+        (await app.GetAsync("/auth/me", Tokens.Forge(app.Candidate.Id, "janitor")))
+            .ShouldFail(HttpStatusCode.Unauthorized, "Unauthorized, token missing or invalid");
+        (await app.GetAsync("/auth/me", Tokens.Forge(app.Candidate.Id, "admin")))
+            .ShouldFail(HttpStatusCode.Unauthorized, "Unauthorized, token missing or invalid");
     }
 
     [Fact]
