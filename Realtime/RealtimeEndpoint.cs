@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Microsoft.Net.Http.Headers;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Http;
@@ -15,19 +16,36 @@ static partial class RealtimeEndpoint
     public static void MapRealtime(this WebApplication app)
     {
         // Pings find dead peers: one that does not answer within the timeout is dropped, and leaves its rooms.
-        var options = new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) };
-        // Browsers send Origin on WebSocket upgrades but apply no CORS to them: the same allow-list is enforced here.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
         var origins = CorsSetup.Origins(app.Configuration);
-        if (origins.Length > 0 && !origins.Contains("*"))
-            foreach (var origin in origins) options.AllowedOrigins.Add(origin);
-        app.UseWebSockets(options);
         app.Map("/ws", context => context.WebSockets.IsWebSocketRequest
-            ? RunAsync(context)
+            ? UpgradeAsync(context, origins)
             : ApiResult.Fail(StatusCodes.Status426UpgradeRequired, "WebSocket upgrade required").ExecuteAsync(context)).ExcludeFromDescription();
         // Several PRD clients connect to the bare host; anything else there is an unknown path.
         app.Map("/", context => context.WebSockets.IsWebSocketRequest
-            ? RunAsync(context)
+            ? UpgradeAsync(context, origins)
             : ApiResult.Fail(StatusCodes.Status404NotFound, ErrorMessages.NotFound).ExecuteAsync(context)).ExcludeFromDescription();
+    }
+
+    static Task UpgradeAsync(HttpContext context, string[] allowedOrigins)
+    {
+        if (OriginAllowed(context.Request, allowedOrigins)) return RunAsync(context);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;   // the status-code page writes the envelope
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// CONTRACT.md "Origin": browsers send Origin on WebSocket upgrades but apply no CORS to them, so a page on any site
+    /// could open a socket with its visitor's token (cross-site WebSocket hijacking). Allowed: no Origin (not a
+    /// browser), an Origin on the request's own host (any scheme and port: TLS may end at a proxy), or one listed in
+    /// <c>Cors__Origins</c> (<c>*</c> allows all).
+    /// </summary>
+    internal static bool OriginAllowed(HttpRequest request, string[] allowedOrigins)
+    {
+        if (!request.Headers.TryGetValue(HeaderNames.Origin, out var values) || values.Count == 0) return true;
+        var origin = values.ToString();
+        if (allowedOrigins.Contains("*") || allowedOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase)) return true;
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase);
     }
 
     static async Task RunAsync(HttpContext context)

@@ -124,6 +124,31 @@ public sealed class ConnectionTests(TestApp app) : IClassFixture<TestApp>
         await socket.ShouldReceiveNothingAsync();
     }
 
+    [Theory]
+    [InlineData("https://evil.example.com")]
+    [InlineData("null")]
+    [InlineData("http://localhost.evil.example.com")]
+    public async Task An_upgrade_from_a_page_on_another_host_is_refused_with_403_before_the_upgrade(string origin)
+    {
+        var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+        socket.Options.SetRequestHeader("Origin", origin);
+        await Should.ThrowAsync<WebSocketException>(() => socket.ConnectAsync(app.SocketUri(app.Candidate.Token), default));
+        socket.HttpStatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_upgrade_from_a_page_on_the_same_host_or_without_origin_is_accepted()
+    {
+        var uri = app.SocketUri(app.Candidate.Token);
+        foreach (var origin in new[] { $"http://{uri.Host}:{uri.Port}", $"https://{uri.Host.ToUpperInvariant()}", null })
+        {
+            using var socket = new ClientWebSocket();
+            if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+            await socket.ConnectAsync(uri, default);
+            socket.State.ShouldBe(WebSocketState.Open, origin);
+        }
+    }
+
     [Fact]
     public async Task A_frame_of_exactly_64_KiB_is_read_and_a_larger_one_closes_only_that_socket_with_1009()
     {
