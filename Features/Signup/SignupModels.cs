@@ -13,11 +13,11 @@ namespace SupportChat.Features.Signup;
 /// </summary>
 sealed class SignupRequest
 {
-    /// <summary>1–100 characters after trimming; stored trimmed.</summary>
+    /// <summary>1–100 Unicode code points after trimming (an emoji counts as one); stored trimmed.</summary>
     public string? Name { get; set; }
     /// <summary>A valid address, stored lower-cased; unique case-insensitively.</summary>
     public string? Email { get; set; }
-    /// <summary>8–128 characters.</summary>
+    /// <summary>8–128 Unicode code points (an emoji counts as one); every byte counts, also past bcrypt's 72.</summary>
     public string? Password { get; set; }
     /// <summary><c>admin</c>, <c>supervisor</c>, <c>agent</c> or <c>candidate</c> (lowercase).</summary>
     public string? Role { get; set; }
@@ -37,9 +37,9 @@ sealed class SignupValidator : Validator<SignupRequest>
 {
     public SignupValidator()
     {
-        RuleFor(r => r.Name).NotNull().Must(name => name!.Trim().Length is >= 1 and <= 100);
+        RuleFor(r => r.Name).CodePointLength(1, 100, trimmed: true);
         RuleFor(r => r.Email).NotNull().MaximumLength(254).Must(BeAnEmailAddress);
-        RuleFor(r => r.Password).NotNull().Length(8, 128);
+        RuleFor(r => r.Password).CodePointLength(8, 128);
         RuleFor(r => r.Role).NotNull().Must(role => Roles.All.Contains(role, StringComparer.Ordinal));
     }
 

@@ -6,7 +6,7 @@ namespace SupportChat.Realtime.Events;
 
 sealed record SendMessageData(string? ConversationId, string? Content);
 
-/// <summary>Contract: content is non-empty and at most 5000 characters after trimming, then stored and delivered as sent.</summary>
+/// <summary>Contract: content is 1–5000 Unicode code points after trimming, then stored and delivered as sent.</summary>
 sealed class SendMessageValidator : AbstractValidator<SendMessageData>
 {
     public const int MaxContentLength = 5000;
@@ -15,7 +15,7 @@ sealed class SendMessageValidator : AbstractValidator<SendMessageData>
     public SendMessageValidator()
     {
         RuleFor(d => d.ConversationId).Must(id => ObjectId.TryParse(id, out _));
-        RuleFor(d => d.Content).NotNull().Must(content => content!.Trim().Length is >= 1 and <= MaxContentLength);
+        RuleFor(d => d.Content).CodePointLength(1, MaxContentLength, trimmed: true);
     }
 }
 

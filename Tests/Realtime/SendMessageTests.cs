@@ -104,6 +104,39 @@ public sealed class SendMessageTests(TestApp app) : IClassFixture<TestApp>
         await agent.ShouldReceiveNothingAsync();
     }
 
+    public static TheoryData<string, bool> ContentLengths => new()
+    {
+        { new string('a', 4999) + "😀", true },
+        { string.Concat(Enumerable.Repeat("😀", 5000)), true },            // 5,000 code points, 10,000 UTF-16 units
+        { " " + string.Concat(Enumerable.Repeat("👩‍💻", 1250)), true },      // 3 code points each (woman, joiner, laptop)
+        { string.Concat(Enumerable.Repeat("😀", 5001)), false },
+        { new string('a', 5000) + "😀", false },
+        { "\uD83D", true },                                                 // a lone surrogate is one code point
+    };
+
+    [Theory]
+    [MemberData(nameof(ContentLengths))]
+    public async Task Content_length_counts_unicode_code_points(string content, bool accepted)
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var candidate = await app.ConnectAsync(chat.Candidate);
+        await using var agent = await app.ConnectAsync(chat.Agent);
+        await candidate.JoinAsync(chat.Id);
+        await agent.JoinAsync(chat.Id);
+
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content });
+        if (accepted)
+        {
+            (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe(content);
+            await candidate.ShouldReceiveNothingAsync();
+        }
+        else
+        {
+            await candidate.ExpectErrorAsync("Invalid request schema");
+            await agent.ShouldReceiveNothingAsync();
+        }
+    }
+
     [Fact]
     public async Task Get_shows_exactly_the_live_transcript()
     {

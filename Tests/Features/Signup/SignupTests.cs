@@ -121,6 +121,9 @@ public sealed class SignupTests(TestApp app) : IClassFixture<TestApp>
         """{"name":"N","email":"not-an-email","password":"secret123","role":"candidate"}""",
         """{"name":"N","password":"secret123","role":"candidate"}""",
         """{"name":"N","email":"x@example.com","password":"short","role":"candidate"}""",
+        $$"""{"name":"{{string.Concat(Enumerable.Repeat("😀", 101))}}","email":"x@example.com","password":"secret123","role":"candidate"}""",
+        $$"""{"name":"N","email":"x@example.com","password":"{{string.Concat(Enumerable.Repeat("😀", 7))}}","role":"candidate"}""",   // 14 UTF-16 units, 7 code points
+        $$"""{"name":"N","email":"x@example.com","password":"{{string.Concat(Enumerable.Repeat("😀", 129))}}","role":"candidate"}""",
         $$"""{"name":"N","email":"x@example.com","password":"{{new string('p', 129)}}","role":"candidate"}""",
         """{"name":"N","email":"x@example.com","password":"secret123","role":"superuser"}""",
         """{"name":"N","email":"x@example.com","password":"secret123","role":"Candidate"}""",
@@ -154,6 +157,17 @@ public sealed class SignupTests(TestApp app) : IClassFixture<TestApp>
     {
         (await app.PostRawAsync("/auth/signup", $$"""{"name":"N","email":"{{ApiClient.NewEmail()}}","password":"secret123","role":"candidate","favouriteColour":"blue"}"""))
             .ShouldSucceed(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Name_and_password_lengths_count_unicode_code_points()
+    {
+        var name = string.Concat(Enumerable.Repeat("😀", 100));          // 200 UTF-16 units
+        var password = string.Concat(Enumerable.Repeat("🔑", 128));      // 256 UTF-16 units, 512 bytes
+        var email = ApiClient.NewEmail();
+        (await app.PostAsync("/auth/signup", new { name = $"  {name} ", email, password, role = "candidate" }))
+            .ShouldSucceed(HttpStatusCode.Created).GetProperty("name").GetString().ShouldBe(name);
+        (await app.PostAsync("/auth/login", new { email, password })).ShouldSucceed();
     }
 
     [Fact]
