@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.WebSockets;
 using SupportChat.Tests.Support;
@@ -72,7 +73,55 @@ public sealed class LoggingTests(TestApp app) : IClassFixture<TestApp>
         var logs = app.Logs.Text;
         logs.ShouldContain("GET /auth/me 200");
         logs.ShouldContain(chat.Candidate.Id);   // who made the request
-        foreach (var secret in new[] { password, "a-wrong-password", token, chat.Candidate.Token, secretContent, "token=" })
+        foreach (var secret in new[] { password, "a-wrong-password", token, chat.Candidate.Token, secretContent, "token=", email })
             logs.ShouldNotContain(secret);
+    }
+}
+
+/// <summary>Expected conflicts are answered, not logged as errors. Its own app: it reads every log entry.</summary>
+public sealed class ConflictLoggingTests(TestApp app) : IClassFixture<TestApp>
+{
+
+    [Fact]
+    public async Task Lost_create_and_signup_races_log_no_error()
+    {
+        var supervisor = await app.NewUserAsync("supervisor");
+        var candidate = await app.NewUserAsync("candidate");
+        var creates = await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => app.PostAsync("/conversations", new { supervisorId = supervisor.Id }, candidate.Token)));
+        var email = ApiClient.NewEmail();
+        var signups = await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => app.PostAsync("/auth/signup", new { name = "Racer", email, password = "secret123", role = "candidate" })));
+
+        creates.Count(r => r.Status == HttpStatusCode.Created).ShouldBe(1);
+        creates.Count(r => r.Status == HttpStatusCode.Conflict).ShouldBe(24);
+        signups.Count(r => r.Status == HttpStatusCode.Created).ShouldBe(1);
+        signups.Count(r => r.Status == HttpStatusCode.Conflict).ShouldBe(24);
+        app.Logs.Errors().ShouldBeEmpty();
+    }
+}
+
+/// <summary>What is not an expected conflict is still logged as an error. Its own app: it reads every log entry.</summary>
+public sealed class DatabaseFailureLoggingTests(TestApp app) : IClassFixture<TestApp>
+{
+    [Fact]
+    public async Task A_real_database_failure_is_still_logged_as_an_error_and_answered_500()
+    {
+        var supervisor = await app.NewUserAsync("supervisor");
+        var candidate = await app.NewUserAsync("candidate");
+        // A trigger that refuses inserts for this one supervisor: a failure that is no unique-index conflict.
+        var trigger = TestDatabase.IsPostgres
+            ? $$"""
+               CREATE FUNCTION refuse_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$ LANGUAGE plpgsql;
+               CREATE TRIGGER refuse_insert BEFORE INSERT ON "Conversations" FOR EACH ROW
+                 WHEN (NEW."SupervisorId" = '{{supervisor.Id}}') EXECUTE FUNCTION refuse_insert();
+               """
+            : $"""
+               CREATE TRIGGER refuse_insert BEFORE INSERT ON "Conversations" WHEN NEW."SupervisorId" = '{supervisor.Id}'
+               BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END;
+               """;
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(trigger));
+
+        (await app.PostAsync("/conversations", new { supervisorId = supervisor.Id }, candidate.Token))
+            .ShouldFail(HttpStatusCode.InternalServerError, "Internal server error");
+        app.Logs.Errors().ShouldContain(entry => entry.Contains("refused by test trigger"));
     }
 }

@@ -10,6 +10,9 @@ public sealed class LogCapture : ILoggerProvider
 
     public string Text => string.Join('\n', _lines);
 
+    /// <summary>One entry per log call: level, category, message, values and the exception, which may span lines.</summary>
+    public IReadOnlyList<string> Entries => [.. _lines];
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
     public void Dispose() { }
@@ -25,4 +28,11 @@ public sealed class LogCapture : ILoggerProvider
             lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
         }
     }
+}
+
+public static class LogCaptureExtensions
+{
+    /// <summary>The entries logged at Error or Critical.</summary>
+    public static IEnumerable<string> Errors(this LogCapture logs) =>
+        logs.Entries.Where(entry => entry.StartsWith("Error ", StringComparison.Ordinal) || entry.StartsWith("Critical ", StringComparison.Ordinal));
 }
