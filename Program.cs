@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (JwtSettings.Load(builder.Configuration, out var jwtProblem) is not { } jwt) return Refuse(jwtProblem);
 if (SignupSettings.Load(builder.Configuration, out var signupProblem) is not { } signup) return Refuse(signupProblem);
 if (PasswordSettings.Load(builder.Configuration, out var passwordProblem) is not { } passwords) return Refuse(passwordProblem);
+if (RateLimitSettings.Load(builder.Configuration, out var limitProblem) is not { } limits) return Refuse(limitProblem);
 // Contract: PORT, else 3000; ASPNETCORE_URLS or --urls win when given.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls($"http://+:{builder.Configuration["PORT"] ?? "3000"}");
@@ -36,15 +37,17 @@ builder.Services.AddSingleton(passwords);
 builder.Services.AddSingleton<PasswordHashing>();
 builder.Services.AddSingleton(signup);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthReadyEndpoint.ReadyTag]);
-builder.Services.AddConfiguredCors(builder.Configuration).AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddContractEndpoints().AddApiDocs();
+builder.Services.AddConfiguredCors(builder.Configuration).AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddContractEndpoints().AddApiDocs().AddRateLimits(limits);
 
 var app = builder.Build();
 app.UseRequestLogging();
 app.UseErrorEnvelopes();
+app.UseClientAddress();
 app.UseRouting();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseRequestBodyLimit();
 app.UseContractEndpoints();
 app.MapApiDocs();   // after the endpoints: the document generator reads FastEndpoints' serializer settings

@@ -17,6 +17,17 @@ static class TextRules
         return count;
     }
 
+    /// <summary>
+    /// CONTRACT.md "Limits": message content holds no NUL or other C0 control character (U+0000–U+001F) except tab,
+    /// line feed and carriage return; everything else is plain text, stored and returned as sent.
+    /// </summary>
+    public static bool HasNoControlCharacters(string? text)
+    {
+        foreach (var c in text.AsSpan())
+            if (c < ' ' && c is not ('\t' or '\n' or '\r')) return false;
+        return true;
+    }
+
     /// <summary>Non-null, and <paramref name="min"/>–<paramref name="max"/> code points long (after trimming white space when <paramref name="trimmed"/>).</summary>
     public static IRuleBuilderOptions<T, string?> CodePointLength<T>(this IRuleBuilder<T, string?> rule, int min, int max, bool trimmed = false) =>
         rule.NotNull().Must(text => CodePoints(trimmed ? text.AsSpan().Trim() : text.AsSpan()) is var n && n >= min && n <= max)

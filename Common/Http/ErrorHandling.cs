@@ -55,6 +55,7 @@ static class ErrorHandling
         StatusCodes.Status405MethodNotAllowed => ErrorMessages.MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => ErrorMessages.BodyTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ErrorMessages.UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => ErrorMessages.TooManyRequests,
         >= 500 => ErrorMessages.Internal,
         _ => ReasonPhrases.GetReasonPhrase(status),
     };

@@ -11,6 +11,7 @@ static class ErrorMessages
     public const string NotFound = "Not found";
     public const string MethodNotAllowed = "Method not allowed";
     public const string Internal = "Internal server error";
+    public const string TooManyRequests = "Too many requests";
 
     public const string EmailExists = "Email already exists";
     public const string InvalidSupervisor = "Invalid supervisor";
@@ -31,4 +32,5 @@ static class ErrorMessages
     public const string JoinFirst = "You must join the conversation first";
     public const string AlreadyClosed = "Conversation already closed";
     public const string NotYetAssigned = "Conversation not yet assigned";
+    public const string TooManyMessages = "Too many messages";
 }

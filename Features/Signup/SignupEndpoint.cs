@@ -13,11 +13,13 @@ sealed class SignupEndpoint(SupportChatDb db, PasswordHashing passwords, SignupS
     {
         Post("/auth/signup");
         AllowAnonymous();
-        Description(route => route.ProducesEnvelope<SignupResponse>(201).ProducesErrors(400, 403, 409, 413, 415));
+        Options(route => route.RequireRateLimiting(RateLimits.SignupPolicy));
+        Description(route => route.ProducesEnvelope<SignupResponse>(201).ProducesErrors(400, 403, 409, 413, 415, 429));
         Summary(s =>
         {
             s.Summary = "Sign up";
-            s.Description = "Roles closed to self-signup by Signup__AllowedRoles answer 403.";
+            s.Description = "Roles closed to self-signup by Signup__AllowedRoles answer 403. At most RateLimit__SignupPerMinute "
+                + "signups per client address and minute (429 with Retry-After).";
             s.ExampleRequest = new SignupRequest { Name = "Alice Agent", Email = "alice@example.com", Password = "secret123", Role = "agent", SupervisorId = "6740c0de5d1a2b3c4d000001" };
         });
     }

@@ -6,7 +6,8 @@ namespace SupportChat.Realtime.Events;
 
 sealed record SendMessageData(string? ConversationId, string? Content);
 
-/// <summary>Contract: content is 1–5000 Unicode code points after trimming, then stored and delivered as sent.</summary>
+/// <summary>Contract: content is 1–5000 Unicode code points after trimming, without C0 control characters other than tab,
+/// line feed and carriage return, then stored and delivered as sent.</summary>
 sealed class SendMessageValidator : AbstractValidator<SendMessageData>
 {
     public const int MaxContentLength = 5000;
@@ -15,7 +16,7 @@ sealed class SendMessageValidator : AbstractValidator<SendMessageData>
     public SendMessageValidator()
     {
         RuleFor(d => d.ConversationId).Must(id => ObjectId.TryParse(id, out _));
-        RuleFor(d => d.Content).CodePointLength(1, MaxContentLength, trimmed: true);
+        RuleFor(d => d.Content).CodePointLength(1, MaxContentLength, trimmed: true).Must(TextRules.HasNoControlCharacters);
     }
 }
 
@@ -27,6 +28,11 @@ static class SendMessageEvent
         if (!Frames.TryBind(data, SendMessageValidator.Instance, out var request))
         {
             socket.SendError(ErrorMessages.InvalidSchema);
+            return;
+        }
+        if (!services.GetRequiredService<MessageBudget>().TrySpend(socket.UserId))
+        {
+            socket.SendError(ErrorMessages.TooManyMessages);   // neither stored nor delivered
             return;
         }
         var rooms = services.GetRequiredService<RoomStore>();

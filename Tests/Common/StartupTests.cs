@@ -23,6 +23,15 @@ public sealed class StartupTests
         await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, ["Passwords__BcryptWorkFactor"] = workFactor }, "Passwords__BcryptWorkFactor");
     }
 
+    [Theory]
+    [InlineData("RateLimit__LoginPerMinute", "-1")]
+    [InlineData("RateLimit__MessagesPerSecond", "ten")]
+    [InlineData("ForwardedHeaders__KnownNetworks", "172.16.0.0/99")]
+    public async Task The_service_refuses_to_start_with_a_limit_it_cannot_use(string key, string value)
+    {
+        await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, [key] = value }, key);
+    }
+
     static async Task ShouldRefuseToStartAsync(Dictionary<string, string> settings, string named)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SupportChat.dll")])

@@ -137,6 +137,30 @@ public sealed class SendMessageTests(TestApp app) : IClassFixture<TestApp>
         }
     }
 
+    [Theory]
+    [InlineData("nul \u0000 inside", false)]
+    [InlineData("bell \u0007", false)]
+    [InlineData("\u001b[31mred", false)]
+    [InlineData("unit separator \u001f", false)]
+    [InlineData("tab\tline\nreturn\r\n", true)]
+    [InlineData("<script>alert(1)</script> & \u007f \u0085 \u200b", true)]   // plain text, kept as sent; C1 and others are not C0
+    public async Task Content_with_a_C0_control_character_other_than_tab_LF_CR_is_refused(string content, bool accepted)
+    {
+        var chat = await app.AssignedConversationAsync();
+        await using var candidate = await app.ConnectAsync(chat.Candidate);
+        await using var agent = await app.ConnectAsync(chat.Agent);
+        await candidate.JoinAsync(chat.Id);
+        await agent.JoinAsync(chat.Id);
+
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content });
+        if (accepted) (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe(content);
+        else
+        {
+            await candidate.ExpectErrorAsync("Invalid request schema");
+            await agent.ShouldReceiveNothingAsync();
+        }
+    }
+
     [Fact]
     public async Task Get_shows_exactly_the_live_transcript()
     {

@@ -46,6 +46,8 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
                 ["ASPNETCORE_URLS"] = baseAddress.ToString(),
                 ["Jwt__Secret"] = TestApp.JwtSecret,
                 ["Passwords__BcryptWorkFactor"] = "4",
+                ["RateLimit__SignupPerMinute"] = "0",
+                ["RateLimit__MessagesPerSecond"] = "0",
                 ["Database__Provider"] = database.Provider,
                 ["Database__ConnectionString"] = database.ConnectionString,
             },

@@ -52,6 +52,11 @@ public class TestApp : WebApplicationFactory<Program>, ITestService, IAsyncLifet
             ["Jwt:Secret"] = JwtSecret,
             // bcrypt's minimum cost: the suite signs up and logs in thousands of users; PasswordHashingTests checks the default.
             ["Passwords:BcryptWorkFactor"] = "4",
+            // Off: the suite signs up hundreds of users from one address and sends thousands of messages per user.
+            // RateLimitTests turns them on.
+            ["RateLimit:LoginPerMinute"] = "0",
+            ["RateLimit:SignupPerMinute"] = "0",
+            ["RateLimit:MessagesPerSecond"] = "0",
         }).AddInMemoryCollection(Settings));   // later sources win: a subclass may replace any of the above
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         return base.CreateHost(builder);
