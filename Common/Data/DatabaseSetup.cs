@@ -28,10 +28,12 @@ static class DatabaseSetup
             else
                 throw new InvalidOperationException($"Database__Provider must be Sqlite or Postgres, not '{provider}'.");
             // A lost race on a unique index (two signups with one email, two creates by one candidate) is an expected
-            // 409, which EF Core would log at Error twice. The exception still reaches the code that ran the command:
-            // TryInsertAsync turns a unique violation into false, and anything else is logged where it is handled
-            // (the exception handler, the socket loop, the checkpoint).
-            options.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+            // 409, which EF Core would log at Error two or three times (the command, the save and, on PostgreSQL, the
+            // connection). The exception still reaches the code that ran the command: TryInsertAsync turns a unique
+            // violation into false, and anything else is logged where it is handled (the exception handler, the
+            // socket loop, the checkpoint).
+            options.ConfigureWarnings(w => w.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.ConnectionError, LogLevel.Debug)));
         });
         // One pool for both: requests take their context from the scope, WebSocket events straight from the factory.
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext());
