@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # HTTP route throughput, one server build against another, measured side by side (bench/HttpBenchmark).
 #
-#   bash bench/http.sh --baseline 73e3143          # the current release against this working tree, about 6 minutes
-#   bash bench/http.sh --repeats 3 --duration 20   # longer, steadier
+#   bash bench/http.sh --baseline 73e3143          # the current release against this working tree, about 6-7 minutes
+#   bash bench/http.sh --repeats 5 --duration 15   # longer, steadier
 #   bash bench/http.sh --scenarios me,get          # only some of: me, get, create
 #
 # BASELINE is a git ref, checked out with `git worktree add` into a temporary folder (removed at the end); CANDIDATE
@@ -10,6 +10,10 @@
 # setup once (one supervisor and 2C candidates signed up and logged in through the API, C conversations opened;
 # signups run in parallel on both cores and are not measured: password hashing is slow on purpose), on its own
 # SQLite database, which is then kept as that build's snapshot.
+#
+# Scenarios, C clients each in a closed loop: me = GET /auth/me; get = GET /conversations/:id (the client's own open
+# conversation); create = POST /conversations (201) then POST /conversations/:id/close as the supervisor (200), so the
+# same candidate can create again; both count as requests, and the close's latency is reported on its own.
 #
 # Then, for each scenario, runs alternate baseline, candidate, baseline, candidate (--repeats pairs), so drift on a
 # shared machine hits both alike. Every run starts a fresh server process on a fresh copy of its build's snapshot,
@@ -22,9 +26,10 @@
 #   --baseline REF [73e3143]   the build to compare against (any git ref of this repository)
 #   --scenarios LIST [me,get,create]
 #   --clients C [32]           concurrent clients, one connection each, closed loop
-#   --warmup S [5]             seconds of load before the measured window, per run (a fresh process is cold)
-#   --duration S [10]          measured seconds per run
-#   --repeats N [2]            baseline/candidate pairs per scenario
+#   --warmup S [4]             seconds of load before the measured window, per run (a fresh process is cold)
+#   --duration S [8]           measured seconds per run
+#   --repeats N [3]            baseline/candidate pairs per scenario (short runs, many pairs: each pair shares the
+#                              machine's load of its moment, and the median of the pairs' ratios is the headline)
 #   --port P [first free from 5090]
 #   --results DIR              where the JSON figures and summary.md go [results/ in a new folder under /tmp,
 #                              which also holds the server logs]
@@ -32,7 +37,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-baseline_ref=73e3143 scenarios=me,get,create clients=32 warmup=5 duration=10 repeats=2 port="" results=""
+baseline_ref=73e3143 scenarios=me,get,create clients=32 warmup=4 duration=8 repeats=3 port="" results=""
 while [ $# -gt 0 ]; do
   case $1 in
     --baseline) baseline_ref=$2; shift ;;
@@ -184,7 +189,7 @@ for scenario in "${scenario_list[@]}"; do
       start_server "$version" "$database" 0
       next_out "$scenario-$version-$repeat"
       generator run --url "$url" --roster "$work/$version-roster.json" --scenario "$scenario" --clients "$clients" \
-        --warmup "$warmup" --duration "$duration" --server-pid "$target_pid" --target "$version" \
+        --warmup "$warmup" --duration "$duration" --server-pid "$target_pid" --target "$version" --pair "$repeat" \
         --label "$scenario $version #$repeat" --out "$out"
       stop_server
     done

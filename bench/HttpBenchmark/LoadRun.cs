@@ -25,6 +25,7 @@ static class LoadRun
         var duration = options.Number("duration", 10);
         var server = ProcessProbe.ForServer(options.OptionalInt("server-pid"));
         var target = options.Text("target", "");
+        var pair = options.Text("pair", "");
         var label = options.Text("label", $"{scenario} {target}".Trim());
         var outPath = options.Text("out");
         options.RejectUnknown();
@@ -57,9 +58,12 @@ static class LoadRun
         })).ToArray();
 
         await DelayUntilAsync(window.Start);
-        var (serverStart, selfStart, windowStart) = (server?.CpuSeconds(), ProcessProbe.Self.CpuSeconds(), Stopwatch.GetTimestamp());
+        var (serverStart, selfStart, machineStart, windowStart) =
+            (server?.CpuSeconds(), ProcessProbe.Self.CpuSeconds(), ProcessProbe.MachineBusySeconds(), Stopwatch.GetTimestamp());
+        var loadAtStart = LoadAverage();
         await DelayUntilAsync(window.End);
-        var (serverEnd, selfEnd, windowEnd) = (server?.CpuSeconds(), ProcessProbe.Self.CpuSeconds(), Stopwatch.GetTimestamp());
+        var (serverEnd, selfEnd, machineEnd, windowEnd) =
+            (server?.CpuSeconds(), ProcessProbe.Self.CpuSeconds(), ProcessProbe.MachineBusySeconds(), Stopwatch.GetTimestamp());
         await Task.WhenAll(loops);
         var seconds = Stopwatch.GetElapsedTime(windowStart, windowEnd).TotalSeconds;
 
@@ -75,7 +79,8 @@ static class LoadRun
             Scenario = scenario,
             Target = target,
             Valid = unexpected == 0 && errors == 0 && requests > 0,
-            Setup = new() { ["url"] = url.ToString(), ["clients"] = clients.ToString(), ["warmup_s"] = warmup.ToString(), ["duration_s"] = duration.ToString() },
+            Setup = new() { ["url"] = url.ToString(), ["clients"] = clients.ToString(), ["warmup_s"] = warmup.ToString(), ["duration_s"] = duration.ToString(), ["pair"] = pair,
+                        ["load_average_start"] = loadAtStart, ["load_average_end"] = LoadAverage() },
             Statuses = statuses.ToDictionary(p => p.Key.ToString(), p => p.Value),
             Errors = states.SelectMany(s => s.ErrorSamples).Distinct().Take(5).ToList(),
         };
@@ -91,6 +96,7 @@ static class LoadRun
         {
             result.Figures["server_cpu_cores"] = (after - before) / seconds;
             result.Figures["server_cpu_s_per_1000_requests"] = requests == 0 ? double.NaN : (after - before) / requests * 1000;
+            result.Figures["other_cpu_cores"] = Math.Max(0, (machineEnd - machineStart - (after - before) - (selfEnd - selfStart)) / seconds);
         }
 
         Console.WriteLine(result.OneLine());
@@ -188,6 +194,8 @@ static class LoadRun
         using var json = JsonDocument.Parse(body);
         return json.RootElement.GetProperty("data").GetProperty("_id").GetString() ?? throw new JsonException("data._id is null");
     }
+
+    static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 

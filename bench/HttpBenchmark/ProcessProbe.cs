@@ -24,6 +24,20 @@ sealed class ProcessProbe(int pid)
         return (utime + stime) / (double)TicksPerSecond.Value;
     }
 
+    /// <summary>
+    /// CPU seconds every core of the machine spent busy (all but idle and iowait), from /proc/stat: what the server
+    /// and the generator did not use of it was someone else's, the noise a shared machine adds to a run.
+    /// </summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // cpu user nice system idle iowait irq softirq steal ...; guest time is already inside user.
+        long busy = 0;
+        for (var i = 1; i <= 8 && i < fields.Length; i++)
+            if (i is not 4 and not 5) busy += long.Parse(fields[i]);
+        return busy / (double)TicksPerSecond.Value;
+    }
+
     public static ProcessProbe? ForServer(int? pid)
     {
         if (pid is null) return null;

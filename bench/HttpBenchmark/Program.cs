@@ -10,7 +10,7 @@ const string usage = """
                 sign up one supervisor and 2C candidates, log them in, open one conversation for each of the first C;
                 saves ids and tokens to FILE. Not measured: signup and login hash passwords and are slow on purpose.
       run       --url URL --roster FILE --scenario me|get|create [--clients C (the roster's)] [--warmup S (5)]
-                [--duration S (10)] [--server-pid PID] [--target NAME] [--label TEXT] [--out FILE]
+                [--duration S (10)] [--server-pid PID] [--target baseline|candidate] [--pair N] [--label TEXT] [--out FILE]
                 C clients in a closed loop for S seconds after the warm-up:
                   me      GET /auth/me                   (200)
                   get     GET /conversations/:id, own    (200)
@@ -18,8 +18,8 @@ const string usage = """
                 prints requests/s, p50/p99 latency and, with --server-pid, the server's CPU-s per 1,000 requests
                 (from /proc/PID/stat). Any other status or a failed request makes the run invalid.
       summary   --results DIR
-                Markdown tables of the runs saved in DIR: each run, then candidate / baseline medians (exit 3 if any
-                run is invalid)
+                Markdown tables of the runs saved in DIR: each run, then candidate / baseline per scenario, pairing the
+                runs with the same --pair (exit 3 if any run is invalid)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -36,7 +36,7 @@ sealed class RunResult
         var close = Scenario == "create" ? $", close p50 {Number(Figure("close_p50_ms"))} / p99 {Number(Figure("close_p99_ms"))} ms" : "";
         return $"{Label}: {Number(Figure("requests_per_s"))} requests/s, {Scenario} p50 {Number(Figure($"{Scenario}_p50_ms"))} / p99 {Number(Figure($"{Scenario}_p99_ms"))} ms{close}; " +
                $"server {Number(Figure("server_cpu_cores"))} cores, {Number(Figure("server_cpu_s_per_1000_requests"))} CPU-s per 1,000 requests; " +
-               $"generator {Number(Figure("generator_cpu_cores"))} cores; non-2xx {Number(Figure("non_2xx"))}, errors {Number(Figure("errors"))}";
+               $"generator {Number(Figure("generator_cpu_cores"))} cores, others {Number(Figure("other_cpu_cores"))} cores; non-2xx {Number(Figure("non_2xx"))}, errors {Number(Figure("errors"))}";
     }
 
     public static string Number(double value) => double.IsNaN(value) || double.IsInfinity(value) ? "–"
