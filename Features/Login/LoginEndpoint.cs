@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Microsoft.EntityFrameworkCore;
+using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
@@ -29,12 +30,18 @@ sealed class LoginEndpoint(SupportChatDb db, PasswordHashing passwords, TokenIss
         if (user is null)
         {
             passwords.SpendVerifyTime(req.Password!);
+            await RecordFailureAsync(null);
             await Send.FailAsync(401, ErrorMessages.InvalidCredentials, ct);
             return;
         }
 
         var check = passwords.Verify(user.Id, req.Password!, user.PasswordHash);
-        if (check == PasswordCheck.Failed) { await Send.FailAsync(401, ErrorMessages.InvalidCredentials, ct); return; }
+        if (check == PasswordCheck.Failed)
+        {
+            await RecordFailureAsync(user.Id);
+            await Send.FailAsync(401, ErrorMessages.InvalidCredentials, ct);
+            return;
+        }
         if (check == PasswordCheck.SucceededRehashNeeded)
         {
             user.PasswordHash = passwords.Hash(req.Password!);
@@ -43,4 +50,10 @@ sealed class LoginEndpoint(SupportChatDb db, PasswordHashing passwords, TokenIss
 
         await Send.OkAsync(Envelope.Of(new LoginResponse(tokens.Issue(user.Id, user.Role))), ct);
     }
+
+    /// <summary>
+    /// Both kinds of failure write one event, so they still take the same time. Not cancellable: a guesser who hangs
+    /// up before the answer must not go unrecorded.
+    /// </summary>
+    Task RecordFailureAsync(ObjectId? userId) => db.AppendAuditAsync([AuditEvent.LoginFailed(userId)], CancellationToken.None);
 }
