@@ -44,7 +44,7 @@ readonly record struct AuditActor(ObjectId Id, string Role)
 sealed class AuditEvent
 {
     public ObjectId Id { get; init; } = ObjectId.NewId();
-    /// <summary>UTC, to the microsecond: what PostgreSQL stores, so a cursor made from a value read back matches it exactly.</summary>
+    /// <summary>UTC, truncated to the microsecond, which is all PostgreSQL keeps: the value written is the value stored on both providers.</summary>
     public required DateTime At { get; init; }
     /// <summary>Who did it; null for a failed login (nobody is signed in) and for the admin created from configuration at start.</summary>
     public ObjectId? ActorId { get; init; }

@@ -42,7 +42,7 @@ static class AuditCursor
         if (!CryptographicOperations.FixedTimeEquals(expected, bytes[PositionBytes..])) return false;
 
         var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        if (ticks is < 0 || ticks > DateTime.MaxValue.Ticks) return false;
+        if (ticks < 0 || ticks > DateTime.MaxValue.Ticks) return false;
         position = new AuditPosition(new DateTime(ticks, DateTimeKind.Utc), ObjectId.Parse(Convert.ToHexStringLower(bytes[8..PositionBytes])));
         return true;
     }

@@ -8,8 +8,8 @@ static class AuditData
     /// <summary>
     /// One page, newest first, and whether an older matching event follows. Keyset paging on (At, Id): a page starts
     /// strictly after the previous one's last event, so events written meanwhile (all newer) never shift what follows.
-    /// Each filter has an index that ends in (At, Id), so this is a range scan that stops after Limit + 1 rows
-    /// (BENCHMARKS.md "Audit trail").
+    /// Each filter has an index that ends in (At, Id), so this is one index scan in the page's order that stops once the
+    /// page is full; a second filter is checked on the rows the first one's index yields (BENCHMARKS.md "Audit trail").
     /// </summary>
     internal static async Task<(List<AuditEvent> Events, bool HasMore)> GetAuditPageAsync(this SupportChatDb db, AuditFilter filter, CancellationToken ct)
     {
