@@ -10,9 +10,11 @@ namespace SupportChat.Common;
 /// A 12-byte id in MongoDB's ObjectId layout (4-byte seconds timestamp, 5-byte per-process random,
 /// 3-byte counter), written as 24 lowercase hex characters, so ids look exactly as PRD clients expect.
 /// As a route parameter, its <see cref="TryParse(string?, out ObjectId)"/> turns a malformed id into a 400.
+/// Ids order as their bytes do (MongoDB's order), which is the ordinal order of their hex text: the order the
+/// database sorts the stored text in, so keyset paging can break ties by id.
 /// </summary>
 [JsonConverter(typeof(ObjectIdJsonConverter))]
-public readonly record struct ObjectId : IParsable<ObjectId>
+public readonly record struct ObjectId : IParsable<ObjectId>, IComparable<ObjectId>
 {
     static readonly byte[] ProcessRandom = RandomNumberGenerator.GetBytes(5);
     static int _counter = RandomNumberGenerator.GetInt32(0x1000000);
@@ -52,6 +54,18 @@ public readonly record struct ObjectId : IParsable<ObjectId>
 
     /// <summary>24 lower-case hexadecimal characters; the zero id for <c>default</c>.</summary>
     public override string ToString() => _hex ?? new string('0', 24);
+
+    /// <summary>Byte order, which for equal-length lower-case hex is ordinal text order.</summary>
+    public int CompareTo(ObjectId other) => string.CompareOrdinal(ToString(), other.ToString());
+
+    /// <summary>In a LINQ query EF Core compares the stored text, in the same order.</summary>
+    public static bool operator <(ObjectId left, ObjectId right) => left.CompareTo(right) < 0;
+    /// <inheritdoc cref="op_LessThan"/>
+    public static bool operator >(ObjectId left, ObjectId right) => left.CompareTo(right) > 0;
+    /// <inheritdoc cref="op_LessThan"/>
+    public static bool operator <=(ObjectId left, ObjectId right) => left.CompareTo(right) <= 0;
+    /// <inheritdoc cref="op_LessThan"/>
+    public static bool operator >=(ObjectId left, ObjectId right) => left.CompareTo(right) >= 0;
 }
 
 sealed class ObjectIdJsonConverter : JsonConverter<ObjectId>

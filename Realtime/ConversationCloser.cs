@@ -7,7 +7,8 @@ namespace SupportChat.Realtime;
 /// <summary>Closing a conversation, written once for the HTTP route and the CLOSE_CONVERSATION event.</summary>
 sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimeProvider clock)
 {
-    sealed record PendingClose(ObjectId ConversationId, string ExpectedStatus, ObjectId? ExpectedAgentId, IReadOnlyList<LiveMessage> Transcript)
+    sealed record PendingClose(ObjectId ConversationId, string ExpectedStatus, ObjectId? ExpectedAgentId, IReadOnlyList<LiveMessage> Transcript,
+        AuditActor ClosedBy, string Via)
     {
         public readonly TaskCompletionSource<bool> Outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -19,10 +20,13 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
     /// Persists the live transcript and flips the status to closed in one transaction, but only while the conversation
     /// is still <paramref name="expectedStatus"/> (and, for an agent's close, still assigned to <paramref name="expectedAgentId"/>):
     /// a concurrent join, reassignment or second close makes this return false instead of closing twice or losing messages.
+    /// The same transaction records the close for the audit trail: by <paramref name="closedBy"/>, <paramref name="via"/>
+    /// one of <see cref="CloseVia"/>.
     /// </summary>
-    public Task<bool> CloseAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus,
+    public Task<bool> CloseAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus, AuditActor closedBy, string via,
         ObjectId? expectedAgentId = null, SocketConnection? closer = null) =>
-        rooms.CloseAsync(conversationId, transcript => CommitWithOthersAsync(db, new PendingClose(conversationId, expectedStatus, expectedAgentId, transcript)), closer);
+        rooms.CloseAsync(conversationId, transcript =>
+            CommitWithOthersAsync(db, new PendingClose(conversationId, expectedStatus, expectedAgentId, transcript, closedBy, via)), closer);
 
     /// <summary>
     /// Group commit: closes that queue up behind one write go together in the next transaction, each still conditional on
@@ -75,18 +79,22 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
         var closedAt = clock.GetUtcNow().UtcDateTime;
         var closed = new bool[batch.Length];
         var transcripts = new List<TranscriptWriter.TranscriptRun>();
+        var events = new List<AuditEvent>();
         for (var i = 0; i < batch.Length; i++)
         {
-            var (conversationId, expectedStatus, expectedAgentId, transcript) = batch[i];
+            var (conversationId, expectedStatus, expectedAgentId, transcript, closedBy, via) = batch[i];
             closed[i] = await db.Conversations
                 .Where(c => c.Id == conversationId && c.Status == expectedStatus && (expectedAgentId == null || c.AgentId == expectedAgentId))
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt)) > 0;
-            if (closed[i]) transcripts.Add(new(conversationId, 0, transcript));
+            if (!closed[i]) continue;
+            transcripts.Add(new(conversationId, 0, transcript));
+            events.Add(AuditEvent.Closed(closedBy, conversationId, via, transcript.Count));
         }
         var closedIds = transcripts.Select(t => t.ConversationId).ToArray();
         if (closedIds.Length > 0)
             await db.LiveMessages.Where(m => closedIds.Contains(m.ConversationId)).ExecuteDeleteAsync();   // checkpointed copies
         await TranscriptWriter.InsertAsync(db, "Messages", transcripts);
+        await db.AppendAuditAsync(events, CancellationToken.None);
         await transaction.CommitAsync();
         return closed;
     }

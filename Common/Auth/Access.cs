@@ -19,7 +19,7 @@ enum Permission
     CloseUnassigned,
     /// <summary>Close the conversation one is the assigned agent of (CLOSE_CONVERSATION).</summary>
     Resolve,
-    /// <summary>Read figures about everyone (GET /admin/analytics).</summary>
+    /// <summary>Read figures and the audit trail about everyone (GET /admin/analytics, GET /admin/audit).</summary>
     Administer,
 }
 

@@ -69,12 +69,14 @@ static class DatabaseSetup
     }
 
     /// <summary>
-    /// Inserts the entity; false when a unique index refused it. Rules that must hold under concurrency (one email,
+    /// Inserts the entity and the audit event that records it, in one transaction (one SaveChanges); false when a
+    /// unique index refused the entity, and then neither is stored. Rules that must hold under concurrency (one email,
     /// one active conversation per candidate) are decided here by the database, never by a check before the insert.
     /// </summary>
-    public static async Task<bool> TryInsertAsync<T>(this SupportChatDb db, T entity, CancellationToken ct) where T : class
+    public static async Task<bool> TryInsertAsync<T>(this SupportChatDb db, T entity, AuditEvent audit, CancellationToken ct) where T : class
     {
         db.Add(entity);
+        db.Add(audit);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -82,6 +84,8 @@ static class DatabaseSetup
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
+            db.Entry(entity).State = EntityState.Detached;
+            db.Entry(audit).State = EntityState.Detached;
             return false;
         }
     }

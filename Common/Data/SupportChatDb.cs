@@ -9,6 +9,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<LiveMessageRow> LiveMessages => Set<LiveMessageRow>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     /// <summary>Filter of the unique index that allows one open-or-assigned conversation per candidate.
     /// Quoted identifiers read the same in SQLite and PostgreSQL.</summary>
@@ -49,6 +50,18 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
             message.ToTable("LiveMessages");
             message.HasKey(m => new { m.ConversationId, m.Sequence });
             message.Property(m => m.SenderRole).HasMaxLength(16);
+        });
+        model.Entity<AuditEvent>(audit =>
+        {
+            audit.HasKey(e => e.Id);
+            audit.Property(e => e.ActorRole).HasMaxLength(16);
+            audit.Property(e => e.Action).HasMaxLength(32);
+            // GET /admin/audit reads newest first, keyset on (At, Id): one index per filter, each ending in that order,
+            // so any filter is a range scan that stops after a page instead of a sort of every matching event.
+            audit.HasIndex(e => new { e.At, e.Id });
+            audit.HasIndex(e => new { e.Action, e.At, e.Id });
+            audit.HasIndex(e => new { e.ActorId, e.At, e.Id });
+            audit.HasIndex(e => new { e.ConversationId, e.At, e.Id });
         });
     }
 

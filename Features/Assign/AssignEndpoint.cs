@@ -40,7 +40,11 @@ sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<Assign
         if (agent.SupervisorId != me) { await Send.FailAsync(403, ErrorMessages.AgentNotYours, ct); return; }
 
         // Conditional: a close that committed since the read above wins, and the assignment is refused like any closed one.
-        if (!await db.AssignAgentAsync(req.Id, agent.Id, ct)) { await Send.FailAsync(403, ErrorMessages.CannotAssign, ct); return; }
+        if (await db.AssignAgentAsync(req.Id, agent.Id, AuditActor.Of(User), ct) == AssignOutcome.Refused)
+        {
+            await Send.FailAsync(403, ErrorMessages.CannotAssign, ct);
+            return;
+        }
         rooms.EvictAgentsExcept(req.Id, agent.Id);   // contract: the previous agent leaves the room at once
 
         await Send.OkAsync(Envelope.Of(new AssignResponse(req.Id, agent.Id, conversation.SupervisorId)), ct);

@@ -43,7 +43,7 @@ sealed class CloseConversationEndpoint(SupportChatDb db, ConversationCloser clos
         if (conversation.Status != ConversationStatus.Open) { await Send.FailAsync(400, ErrorMessages.ConversationNotOpen, ct); return; }
 
         // Conditional on 'open': if an agent's join or another close got there first, this one is refused.
-        if (!await closer.CloseAsync(db, req.Id, ConversationStatus.Open))
+        if (!await closer.CloseAsync(db, req.Id, ConversationStatus.Open, AuditActor.Of(User), CloseVia.Http))
         {
             await Send.FailAsync(400, ErrorMessages.ConversationNotOpen, ct);
             return;

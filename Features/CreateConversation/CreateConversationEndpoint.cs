@@ -32,7 +32,7 @@ sealed class CreateConversationEndpoint(SupportChatDb db) : Endpoint<CreateConve
 
         var conversation = new Conversation { CandidateId = User.UserId(), SupervisorId = supervisorId };
         // No check-then-insert: the filtered unique index is what holds when creates race.
-        if (!await db.TryInsertAsync(conversation, ct)) { await Send.FailAsync(409, ErrorMessages.ActiveConversationExists, ct); return; }
+        if (!await db.TryInsertAsync(conversation, AuditEvent.ConversationCreated(conversation), ct)) { await Send.FailAsync(409, ErrorMessages.ActiveConversationExists, ct); return; }
 
         await Send.ResponseAsync(Envelope.Of(new CreateConversationResponse(conversation.Id, conversation.Status, supervisorId)), 201, ct);
     }

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Microsoft.EntityFrameworkCore;
+using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
@@ -41,6 +42,7 @@ sealed class LoginEndpoint(SupportChatDb db, PasswordHashing passwords, TokenIss
         if (check == PasswordCheck.Failed)
         {
             throttle.RecordFailure(email, address);
+            await RecordFailureAsync(user?.Id);
             await Send.FailAsync(401, ErrorMessages.InvalidCredentials, ct);
             return;
         }
@@ -52,4 +54,10 @@ sealed class LoginEndpoint(SupportChatDb db, PasswordHashing passwords, TokenIss
 
         await Send.OkAsync(Envelope.Of(new LoginResponse(tokens.Issue(user!.Id, user.Role))), ct);
     }
+
+    /// <summary>
+    /// Both kinds of failure write one event, so they still take the same time. Not cancellable: a guesser who hangs
+    /// up before the answer must not go unrecorded.
+    /// </summary>
+    Task RecordFailureAsync(ObjectId? userId) => db.AppendAuditAsync([AuditEvent.LoginFailed(userId)], CancellationToken.None);
 }

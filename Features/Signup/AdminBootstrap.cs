@@ -19,7 +19,7 @@ static partial class AdminBootstrap
         var admin = new User { Name = "Admin", Email = email, Role = Roles.Admin };
         admin.PasswordHash = services.GetRequiredService<PasswordHashing>().Hash(settings.AdminPassword);
         // Two instances starting together may race here; the unique email index lets exactly one win.
-        if (await db.TryInsertAsync(admin, CancellationToken.None))
+        if (await db.TryInsertAsync(admin, AuditEvent.CreatedFromConfiguration(admin), CancellationToken.None))
             LogCreated(services.GetRequiredService<ILogger<SignupSettings>>(), admin.Id);
     }
 

@@ -45,7 +45,7 @@ sealed class SignupEndpoint(SupportChatDb db, PasswordHashing passwords, SignupS
         var user = new User { Name = req.Name!.Trim(), Email = email, Role = req.Role!, SupervisorId = supervisorId };
         user.PasswordHash = passwords.Hash(req.Password!);
         // The check above gives the usual answer; the unique index settles two signups racing past it.
-        if (!await db.TryInsertAsync(user, ct)) { await Send.FailAsync(409, ErrorMessages.EmailExists, ct); return; }
+        if (!await db.TryInsertAsync(user, AuditEvent.SignedUp(user), ct)) { await Send.FailAsync(409, ErrorMessages.EmailExists, ct); return; }
 
         await Send.ResponseAsync(Envelope.Of(new SignupResponse(user.Id, user.Name, user.Email, user.Role, user.SupervisorId)), 201, ct);
     }

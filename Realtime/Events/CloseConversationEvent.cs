@@ -25,7 +25,8 @@ static class CloseConversationEvent
             return;
         }
         // Conditional on 'assigned' and on this agent: a reassignment or another close that won the race refuses this one.
-        if (!await services.GetRequiredService<ConversationCloser>().CloseAsync(db, conversationId, ConversationStatus.Assigned, socket.UserId, closer: socket))
+        if (!await services.GetRequiredService<ConversationCloser>().CloseAsync(db, conversationId, ConversationStatus.Assigned,
+                new AuditActor(socket.UserId, socket.Role), CloseVia.WebSocket, socket.UserId, closer: socket))
             socket.SendError(await gate.RunAsync(() => ProblemAsync(db, socket, conversationId, ct), ct) ?? ErrorMessages.AlreadyClosed);
     }
 

@@ -49,11 +49,25 @@ static class JoinConversationEvent
         if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "");
         if (socket.Role != Roles.Agent || conversation.Status != ConversationStatus.Open) return (null, conversation.Status);
 
-        // The agent's first join: conditional, so it never reopens a conversation closed meanwhile or acts for a replaced agent.
-        var moved = await db.Conversations
-            .Where(c => c.Id == conversationId && c.AgentId == me && c.Status == ConversationStatus.Open)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Assigned), ct);
         // Statuses only move forward, so after a lost race one more read settles it.
-        return moved == 1 ? (null, ConversationStatus.Assigned) : await AuthorizeAsync(db, socket, conversationId, ct);
+        return await MoveToAssignedAsync(db, me, conversationId, ct)
+            ? (null, ConversationStatus.Assigned)
+            : await AuthorizeAsync(db, socket, conversationId, ct);
+    }
+
+    /// <summary>
+    /// The agent's first join, recorded in the same transaction. Conditional, so it never reopens a conversation closed
+    /// meanwhile or acts for a replaced agent; when it moves nothing, nothing is recorded.
+    /// </summary>
+    static async Task<bool> MoveToAssignedAsync(SupportChatDb db, ObjectId agentId, ObjectId conversationId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var moved = await db.Conversations
+            .Where(c => c.Id == conversationId && c.AgentId == agentId && c.Status == ConversationStatus.Open)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Assigned), ct);
+        if (moved == 0) return false;
+        await db.AppendAuditAsync([AuditEvent.AgentJoined(agentId, conversationId)], ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 }

@@ -28,6 +28,7 @@ public sealed class AccessTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("POST /conversations/{id}/assign", nameof(Permission.Assign))]
     [InlineData("POST /conversations/{id}/close", nameof(Permission.CloseUnassigned))]
     [InlineData("GET /admin/analytics", nameof(Permission.Administer))]
+    [InlineData("GET /admin/audit", nameof(Permission.Administer))]
     public void Each_signed_in_route_allows_exactly_the_roles_of_its_permission(string route, string permission)
     {
         var endpoint = Endpoints().Single(e => e.Route == route);

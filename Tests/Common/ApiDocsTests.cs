@@ -21,6 +21,7 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
         { "get", "/conversations/{id}", [200, 400, 401, 403, 404] },
         { "post", "/conversations/{id}/close", [200, 400, 401, 403, 404] },
         { "get", "/admin/analytics", [200, 401, 403] },
+        { "get", "/admin/audit", [200, 400, 401, 403] },
         { "get", "/health/live", [200] },
         { "get", "/health/ready", [200, 503] },
     };

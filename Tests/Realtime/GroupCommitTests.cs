@@ -104,7 +104,7 @@ public sealed class GroupCommitTests(TestApp app) : IClassFixture<TestApp>
     {
         await using (scope)
             return await closer.CloseAsync(scope.ServiceProvider.GetRequiredService<SupportChatDb>(), ObjectId.Parse(chat.Id),
-                ConversationStatus.Assigned, ObjectId.Parse(chat.Agent.Id));
+                ConversationStatus.Assigned, new AuditActor(ObjectId.Parse(chat.Agent.Id), "agent"), CloseVia.WebSocket, ObjectId.Parse(chat.Agent.Id));
     }
 
     Task<(Dictionary<ObjectId, Conversation>, List<Message>)> StoredAsync(ObjectId[] ids) => app.WithDbAsync(async db => (

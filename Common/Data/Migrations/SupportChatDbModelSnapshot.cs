@@ -22,6 +22,48 @@ namespace SupportChat.Common.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("SupportChat.Common.Data.AuditEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32);
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<string>("ActorRole")
+                        .HasMaxLength(16);
+
+                    b.Property<DateTime>("At");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<string>("Details");
+
+                    b.Property<string>("TargetUserId")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At", "Id");
+
+                    b.HasIndex("Action", "At", "Id");
+
+                    b.HasIndex("ActorId", "At", "Id");
+
+                    b.HasIndex("ConversationId", "At", "Id");
+
+                    b.ToTable("AuditEvents");
+                });
+
             modelBuilder.Entity("SupportChat.Common.Data.Conversation", b =>
                 {
                     b.Property<string>("Id")
