@@ -118,11 +118,8 @@ public sealed class SendMessageTests(TestApp app) : IClassFixture<TestApp>
     [MemberData(nameof(ContentLengths))]
     public async Task Content_length_counts_unicode_code_points(string content, bool accepted)
     {
-        var chat = await app.AssignedConversationAsync();
-        await using var candidate = await app.ConnectAsync(chat.Candidate);
-        await using var agent = await app.ConnectAsync(chat.Agent);
-        await candidate.JoinAsync(chat.Id);
-        await agent.JoinAsync(chat.Id);
+        await using var chat = await app.JoinedChatAsync();
+        var (candidate, agent) = (chat.Candidate, chat.Agent);
 
         await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content });
         if (accepted)
@@ -146,11 +143,8 @@ public sealed class SendMessageTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("<script>alert(1)</script> & \u007f \u0085 \u200b", true)]   // plain text, kept as sent; C1 and others are not C0
     public async Task Content_with_a_C0_control_character_other_than_tab_LF_CR_is_refused(string content, bool accepted)
     {
-        var chat = await app.AssignedConversationAsync();
-        await using var candidate = await app.ConnectAsync(chat.Candidate);
-        await using var agent = await app.ConnectAsync(chat.Agent);
-        await candidate.JoinAsync(chat.Id);
-        await agent.JoinAsync(chat.Id);
+        await using var chat = await app.JoinedChatAsync();
+        var (candidate, agent) = (chat.Candidate, chat.Agent);
 
         await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content });
         if (accepted) (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe(content);

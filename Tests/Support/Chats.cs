@@ -6,6 +6,21 @@ namespace SupportChat.Tests.Support;
 
 public sealed record TestChat(string Id, TestUser Candidate, TestUser Agent, TestUser Supervisor);
 
+/// <summary>A conversation whose candidate and agent each have a socket in the room; disposing closes both.</summary>
+public sealed class JoinedChat(TestChat chat, TestSocket candidate, TestSocket agent) : IAsyncDisposable
+{
+    public TestChat Chat => chat;
+    public string Id => chat.Id;
+    public TestSocket Candidate => candidate;
+    public TestSocket Agent => agent;
+
+    public async ValueTask DisposeAsync()
+    {
+        await candidate.DisposeAsync();
+        await agent.DisposeAsync();
+    }
+}
+
 /// <summary>Conversations in a given state, reached over the public HTTP API.</summary>
 public static class Chats
 {
@@ -27,6 +42,16 @@ public static class Chats
     }
 
     public static Task<TestSocket> ConnectAsync(this ITestService app, TestUser user) => TestSocket.ConnectAsync(app.SocketUri(user.Token));
+
+    /// <summary>An assigned conversation with the candidate's and the agent's sockets both in its room.</summary>
+    public static async Task<JoinedChat> JoinedChatAsync(this ITestService app)
+    {
+        var chat = await app.AssignedConversationAsync();
+        var joined = new JoinedChat(chat, await app.ConnectAsync(chat.Candidate), await app.ConnectAsync(chat.Agent));
+        await joined.Candidate.JoinAsync(chat.Id);
+        await joined.Agent.JoinAsync(chat.Id);
+        return joined;
+    }
 
     internal static RoomStore Rooms(this TestApp app) => app.Services.GetRequiredService<RoomStore>();
 
