@@ -13,6 +13,7 @@ if (JwtSettings.Load(builder.Configuration, out var jwtProblem) is not { } jwt) 
 if (SignupSettings.Load(builder.Configuration, out var signupProblem) is not { } signup) return Refuse(signupProblem);
 if (PasswordSettings.Load(builder.Configuration, out var passwordProblem) is not { } passwords) return Refuse(passwordProblem);
 if (RateLimitSettings.Load(builder.Configuration, out var limitProblem) is not { } limits) return Refuse(limitProblem);
+if (DatabaseSetup.ProviderProblem(builder.Configuration) is { Length: > 0 } databaseProblem) return Refuse(databaseProblem);
 // Contract: PORT, else 3000; ASPNETCORE_URLS or --urls win when given.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls($"http://+:{builder.Configuration["PORT"] ?? "3000"}");

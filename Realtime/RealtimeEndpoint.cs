@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
@@ -63,6 +64,8 @@ static partial class RealtimeEndpoint
         }
 
         var (userId, role) = caller;
+        // For the request log line written when the socket ends: who it was, as on every HTTP request.
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(Claims.UserId, userId.ToString()), new Claim(Claims.Role, role)], "token"));
         var connection = new SocketConnection(socket, userId, role);
         var rooms = services.GetRequiredService<RoomStore>();
         rooms.Register(connection);

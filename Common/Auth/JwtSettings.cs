@@ -13,7 +13,8 @@ sealed class JwtSettings
     public required TimeSpan Lifetime { get; init; }
     /// <summary><c>Jwt__UserCheckSeconds</c>: how long a token's user and role, once read, are trusted without reading again (<see cref="LiveUsers"/>).</summary>
     public required TimeSpan UserCheckInterval { get; init; }
-    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+    /// <summary>None: the same service issues and checks every token, so an expired token is expired (CONTRACT.md: 401).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.Zero;
 
     /// <summary>Reads the section; null, with the reason in <paramref name="problem"/>, when the service must not start.</summary>
     public static JwtSettings? Load(IConfiguration configuration, out string problem)

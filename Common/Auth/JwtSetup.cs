@@ -20,7 +20,9 @@ static class JwtSetup
                 OnTokenValidated = async context =>
                 {
                     var principal = context.Principal!;
-                    var valid = ObjectId.TryParse(principal.FindFirst(Claims.UserId)?.Value, out var userId)
+                    // Exactly one of each: a role claim that is an array would otherwise pass every role check it lists.
+                    var valid = principal.FindAll(Claims.UserId).Count() == 1 && principal.FindAll(Claims.Role).Count() == 1
+                        && ObjectId.TryParse(principal.FindFirst(Claims.UserId)?.Value, out var userId)
                         && principal.FindFirst(Claims.Role)?.Value is { } role
                         && await context.HttpContext.RequestServices.GetRequiredService<LiveUsers>().HasRoleAsync(userId, role, context.HttpContext.RequestAborted);
                     if (!valid) context.Fail("The token's user does not exist or no longer has its role.");

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using BCrypt.Net;
 using Microsoft.AspNetCore.Identity;
 using SupportChat.Common.Data;
@@ -38,14 +37,14 @@ sealed record PasswordSettings(int WorkFactor)
 }
 
 /// <summary>
-/// Passwords as bcrypt hashes (BCrypt.Net-Next), readable by the PRD's Node stack and able to read its hashes.
-/// Stored formats, newest first:
+/// Passwords as bcrypt hashes (BCrypt.Net-Next). Stored formats:
 /// <list type="bullet">
-/// <item><c>$2b$NN$...</c>: plain bcrypt, used for passwords of at most 72 UTF-8 bytes, which bcrypt reads whole.
-/// <c>$2a$</c>, <c>$2b$</c> and <c>$2y$</c> hashes made by Node's bcrypt / bcryptjs verify the same way.</item>
-/// <item><c>$bcrypt-sha384$$2b$NN$...</c>: for longer passwords, bcrypt over BCrypt.Net's SHA-384 pre-hash, because
-/// bcrypt ignores everything after byte 72 and the contract allows 128 characters (up to 512 bytes): two passwords
-/// that differ only after byte 72 must not both log in.</item>
+/// <item><c>$bcrypt-sha384$$2b$NN$...</c>: every hash this service writes: bcrypt over BCrypt.Net's SHA-384 pre-hash of
+/// the whole password. bcrypt itself reads only a key's first 72 bytes (and stops at a NUL), while the contract allows
+/// 128 code points (up to 512 bytes): two passwords that differ only after byte 72 must not both log in.</item>
+/// <item><c>$2a$</c>, <c>$2b$</c>, <c>$2y$</c>: plain bcrypt, as the PRD's Node stack (bcrypt, bcryptjs) stores it, for users
+/// imported from it. Verified as Node verifies it (its first 72 bytes), then replaced at that login, so from then on
+/// every byte counts.</item>
 /// <item>Base64 of ASP.NET Core Identity's PBKDF2 format, written by releases before bcrypt: verified with Identity's
 /// own hasher and replaced at the user's next successful login.</item>
 /// </list>
@@ -55,22 +54,16 @@ sealed record PasswordSettings(int WorkFactor)
 sealed partial class PasswordHashing(PasswordSettings settings, ILogger<PasswordHashing> logger)
 {
     const string PreHashedPrefix = "$bcrypt-sha384$";
-    const int BcryptMaxBytes = 72;
 
     static readonly PasswordHasher<User> LegacyHasher = new();
     static readonly User LegacyUser = new() { Name = "", Email = "", Role = Roles.Candidate };
 
     readonly ConcurrentDictionary<ObjectId, bool> _reportedUnreadable = new();
-    readonly Lazy<string> _decoy = new(() => Bcrypt.HashPassword("decoy password", Bcrypt.GenerateSalt(settings.WorkFactor, 'b')));
+    readonly Lazy<string> _decoy = new(() => Bcrypt.HashPassword("decoy password", Bcrypt.GenerateSalt(settings.WorkFactor, 'b'), enhancedEntropy: true, HashType.SHA384));
 
     /// <summary>A new salted hash of <paramref name="password"/> at the configured work factor.</summary>
-    public string Hash(string password)
-    {
-        var salt = Bcrypt.GenerateSalt(settings.WorkFactor, 'b');
-        return Encoding.UTF8.GetByteCount(password) <= BcryptMaxBytes
-            ? Bcrypt.HashPassword(password, salt)
-            : PreHashedPrefix + Bcrypt.HashPassword(password, salt, enhancedEntropy: true, HashType.SHA384);
-    }
+    public string Hash(string password) =>
+        PreHashedPrefix + Bcrypt.HashPassword(password, Bcrypt.GenerateSalt(settings.WorkFactor, 'b'), enhancedEntropy: true, HashType.SHA384);
 
     /// <summary>Checks <paramref name="password"/> against <paramref name="stored"/>, the hash of user <paramref name="userId"/>.</summary>
     public PasswordCheck Verify(ObjectId userId, string password, string stored)
@@ -85,14 +78,7 @@ sealed partial class PasswordHashing(PasswordSettings settings, ILogger<Password
                     : PasswordCheck.Succeeded;
             }
             if (IsPlainBcrypt(stored))
-            {
-                if (!Bcrypt.Verify(password, stored)) return PasswordCheck.Failed;
-                // A longer password matched a plain hash only through its first 72 bytes: a hash imported from the
-                // Node stack, which truncates the same way. Replaced now, so from here on every byte counts.
-                return Encoding.UTF8.GetByteCount(password) > BcryptMaxBytes || Bcrypt.PasswordNeedsRehash(stored, settings.WorkFactor)
-                    ? PasswordCheck.SucceededRehashNeeded
-                    : PasswordCheck.Succeeded;
-            }
+                return Bcrypt.Verify(password, stored) ? PasswordCheck.SucceededRehashNeeded : PasswordCheck.Failed;
             if (IsIdentityPbkdf2(stored))
                 return LegacyHasher.VerifyHashedPassword(LegacyUser, stored, password) == PasswordVerificationResult.Failed
                     ? PasswordCheck.Failed
@@ -109,7 +95,7 @@ sealed partial class PasswordHashing(PasswordSettings settings, ILogger<Password
     }
 
     /// <summary>As long as a real verification, for an unknown email: response time must not tell which emails exist.</summary>
-    public void SpendVerifyTime(string password) => Bcrypt.Verify(password, _decoy.Value);
+    public void SpendVerifyTime(string password) => Bcrypt.Verify(password, _decoy.Value, enhancedEntropy: true, HashType.SHA384);
 
     static bool IsPlainBcrypt(string stored) =>
         stored.Length == 60 && (stored.StartsWith("$2a$", StringComparison.Ordinal) || stored.StartsWith("$2b$", StringComparison.Ordinal)

@@ -12,10 +12,19 @@ static class DatabaseSetup
     public const string DefaultSqlite = "Data Source=supportchat.db";
     public const string DefaultPostgres = "Host=localhost;Database=supportchat;Username=postgres";
 
+    /// <summary>"" when <c>Database__Provider</c> names a provider this service has; otherwise why the service must not start.</summary>
+    public static string ProviderProblem(IConfiguration configuration) =>
+        ProviderName(configuration) is var name && (name.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) || name.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+            ? ""
+            : $"Database__Provider must be Sqlite or Postgres, not '{name}'.";
+
+    static string ProviderName(IConfiguration configuration) =>
+        configuration["Database:Provider"] ?? (string.IsNullOrEmpty(configuration["DATABASE_URL"]) ? "Sqlite" : "Postgres");
+
     public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var databaseUrl = configuration["DATABASE_URL"];
-        var provider = configuration["Database:Provider"] ?? (string.IsNullOrEmpty(databaseUrl) ? "Sqlite" : "Postgres");
+        var provider = ProviderName(configuration);
         var connectionString = configuration["Database:ConnectionString"];
         if (connectionString is null && !string.IsNullOrEmpty(databaseUrl) && provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
             connectionString = FromDatabaseUrl(databaseUrl);

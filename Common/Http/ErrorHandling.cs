@@ -18,7 +18,10 @@ static class ErrorHandling
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // The middleware has already logged the full exception; the client gets no detail of it.
+            // A bad request (a body over the limit, a malformed one Kestrel refuses) is the client's fault: answered,
+            // not logged as an error, or any client could flood the log. Everything else is logged in full by the
+            // middleware; the client gets no detail of it.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
             ExceptionHandler = context =>
             {
                 var status = context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad

@@ -14,7 +14,7 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
     {
         Get("/conversations/{id}");
         Roles(Access.RolesThatMay(Permission.ViewConversation));
-        Description(route => route.ProducesErrors(400, 404));
+        Description(route => route.ProducesErrors(400, 403, 404));   // 403: not the caller's conversation
         Summary(s =>
         {
             s.Summary = "A conversation with its messages";

@@ -45,6 +45,23 @@ public sealed class LiveUserTokenTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_token_naming_several_roles_or_users_is_401_even_when_one_of_them_is_right()
+    {
+        string[] tokens =
+        [
+            Tokens.ForgeClaims(new Dictionary<string, object> { ["userId"] = app.Candidate.Id, ["role"] = new[] { "candidate", "admin" } }),
+            Tokens.ForgeClaims(new Dictionary<string, object> { ["userId"] = new[] { app.Candidate.Id, app.Admin.Id }, ["role"] = "candidate" }),
+        ];
+        foreach (var token in tokens)
+        {
+            (await app.GetAsync("/admin/analytics", token)).ShouldFail(HttpStatusCode.Unauthorized, "Unauthorized, token missing or invalid");
+            (await app.GetAsync("/auth/me", token)).ShouldFail(HttpStatusCode.Unauthorized, "Unauthorized, token missing or invalid");
+            await using var socket = await TestSocket.ConnectAsync(app.SocketUri(token));
+            await socket.ExpectErrorAsync("Unauthorized or invalid token");
+        }
+    }
+
+    [Fact]
     public async Task The_socket_refuses_a_signed_token_of_a_missing_user_or_of_another_role()
     {
         var chat = await app.AssignedConversationAsync();

@@ -73,6 +73,8 @@ public sealed class LoggingTests(TestApp app) : IClassFixture<TestApp>
         var logs = app.Logs.Text;
         logs.ShouldContain("GET /auth/me 200");
         logs.ShouldContain(chat.Candidate.Id);   // who made the request
+        // A socket's line is written when it ends, and names its user as an HTTP request's does.
+        await app.Logs.EventuallyAsync(e => e.Contains("GET /ws 101") && e.Contains($"(user {chat.Agent.Id}, role agent)"));
         foreach (var secret in new[] { password, "a-wrong-password", token, chat.Candidate.Token, secretContent, "token=", email })
             logs.ShouldNotContain(secret);
     }

@@ -227,6 +227,6 @@ public sealed class ReleaseUpgradeTests(ReleaseUpgradeTests.ReleaseApp app) : IC
 
         var eve = ObjectId.Parse(Id.Eve);
         var hash = await app.WithDbAsync(db => db.Users.Where(u => u.Id == eve).Select(u => u.PasswordHash).SingleAsync());
-        hash.ShouldStartWith("$2");
+        hash.ShouldStartWith("$bcrypt-sha384$$2b$");
     }
 }

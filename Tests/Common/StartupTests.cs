@@ -27,7 +27,8 @@ public sealed class StartupTests
     [InlineData("RateLimit__LoginPerMinute", "-1")]
     [InlineData("RateLimit__MessagesPerSecond", "ten")]
     [InlineData("ForwardedHeaders__KnownNetworks", "172.16.0.0/99")]
-    public async Task The_service_refuses_to_start_with_a_limit_it_cannot_use(string key, string value)
+    [InlineData("Database__Provider", "Mongo")]
+    public async Task The_service_refuses_to_start_with_a_setting_it_cannot_use(string key, string value)
     {
         await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, [key] = value }, key);
     }

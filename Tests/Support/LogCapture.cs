@@ -32,6 +32,14 @@ public sealed class LogCapture : ILoggerProvider
 
 public static class LogCaptureExtensions
 {
+    /// <summary>Waits (polling, up to <see cref="TestSocket.FrameTimeout"/>) for an entry written after the request it belongs to ended.</summary>
+    public static async Task<string> EventuallyAsync(this LogCapture logs, Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow + TestSocket.FrameTimeout;
+        while (DateTime.UtcNow < deadline && !logs.Entries.Any(match)) await Task.Delay(20);
+        return logs.Entries.FirstOrDefault(match) ?? throw new ShouldAssertException("No log entry matched in time.");
+    }
+
     /// <summary>The entries logged at Error or Critical.</summary>
     public static IEnumerable<string> Errors(this LogCapture logs) =>
         logs.Entries.Where(entry => entry.StartsWith("Error ", StringComparison.Ordinal) || entry.StartsWith("Critical ", StringComparison.Ordinal));

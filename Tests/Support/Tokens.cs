@@ -31,7 +31,19 @@ public static class Tokens
         "eyJhbGciOiJub25lIn0.eyJ1c2VySWQiOiIxIiwicm9sZSI6ImFkbWluIn0.",   // alg "none"
         Forge(SupportChat.Common.ObjectId.NewId().ToString(), role, secret: "another-secret-that-is-long-enough-for-hs256"),
         Forge(SupportChat.Common.ObjectId.NewId().ToString(), role, expires: DateTime.UtcNow.AddMinutes(-5)),
+        Forge(SupportChat.Common.ObjectId.NewId().ToString(), role, expires: DateTime.UtcNow.AddSeconds(-2)),   // no grace after expiry
     };
+
+    /// <summary>A token with exactly these payload claims (and a valid issuer, audience and lifetime), for claim shapes a login never makes.</summary>
+    public static string ForgeClaims(IDictionary<string, object> claims) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "SupportChat",
+            Audience = "SupportChat",
+            Claims = claims,
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestApp.JwtSecret)), SecurityAlgorithms.HmacSha256),
+        });
 
     /// <summary>The token's payload, decoded without validation.</summary>
     public static JsonWebToken Read(string token) => new(token);

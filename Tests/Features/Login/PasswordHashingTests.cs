@@ -19,7 +19,7 @@ public sealed class PasswordHashingTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_new_password_is_stored_as_bcrypt_at_the_configured_cost()
     {
         var user = await app.NewUserAsync("candidate");
-        (await StoredHashAsync(user.Email)).ShouldStartWith("$2b$04$");
+        (await StoredHashAsync(user.Email)).ShouldStartWith("$bcrypt-sha384$$2b$04$");
     }
 
     [Theory]
@@ -31,8 +31,25 @@ public sealed class PasswordHashingTests(TestApp app) : IClassFixture<TestApp>
 
         (await app.PostAsync("/auth/login", new { email, password = password + "!" })).ShouldFail(HttpStatusCode.Unauthorized, "Invalid email or password");
         (await app.PostAsync("/auth/login", new { email, password })).ShouldSucceed().GetProperty("token").GetString().ShouldNotBeNullOrEmpty();
-        // Kept as it is: a cost-10 hash is stronger than this suite's cost 4, and stays readable by the Node stack.
-        (await StoredHashAsync(email)).ShouldBe(nodeHash);
+        // Replaced by this service's own format at that login: Node's hash knows only the password's first 72 bytes.
+        (await StoredHashAsync(email)).ShouldStartWith("$bcrypt-sha384$$2b$04$");
+        (await app.PostAsync("/auth/login", new { email, password })).ShouldSucceed();
+    }
+
+    [Theory]
+    [InlineData(72, "")]
+    [InlineData(71, "\u0000")]          // bcrypt stops at a NUL: "p…p" and "p…p\0x" would share a key
+    [InlineData(72, "\u0000")]
+    [InlineData(8, "")]
+    public async Task A_password_is_never_matched_by_a_longer_one_that_starts_with_it(int length, string separator)
+    {
+        var password = new string('p', length);
+        var email = ApiClient.NewEmail("candidate");
+        (await app.PostAsync("/auth/signup", new { name = "Prefix", email, password, role = "candidate" })).ShouldSucceed(HttpStatusCode.Created);
+
+        (await app.PostAsync("/auth/login", new { email, password = password + separator + "anything" }))
+            .ShouldFail(HttpStatusCode.Unauthorized, "Invalid email or password");
+        (await app.PostAsync("/auth/login", new { email, password })).ShouldSucceed();
     }
 
     [Fact]
@@ -44,7 +61,7 @@ public sealed class PasswordHashingTests(TestApp app) : IClassFixture<TestApp>
         (await app.PostAsync("/auth/login", new { email, password = "wrong-password" })).ShouldFail(HttpStatusCode.Unauthorized, "Invalid email or password");
         (await StoredHashAsync(email)).ShouldBe(hash);
         (await app.PostAsync("/auth/login", new { email, password = "release-password" })).ShouldSucceed();
-        (await StoredHashAsync(email)).ShouldStartWith("$2b$04$");
+        (await StoredHashAsync(email)).ShouldStartWith("$bcrypt-sha384$$2b$04$");
         (await app.PostAsync("/auth/login", new { email, password = "release-password" })).ShouldSucceed();
     }
 
@@ -120,7 +137,7 @@ public sealed class DefaultPasswordCostTests(DefaultPasswordCostTests.App app) :
         protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Passwords:BcryptWorkFactor", null)];
     }
 
-    static readonly string DefaultCost = $"$2b${SupportChat.Common.Auth.PasswordSettings.DefaultWorkFactor}$";
+    static readonly string DefaultCost = $"$bcrypt-sha384$$2b${SupportChat.Common.Auth.PasswordSettings.DefaultWorkFactor}$";
 
     [Fact]
     public async Task Signup_hashes_at_the_default_cost()
