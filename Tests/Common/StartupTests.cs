@@ -28,6 +28,8 @@ public sealed class StartupTests
     [InlineData("RateLimit__MessagesPerSecond", "ten")]
     [InlineData("ForwardedHeaders__KnownNetworks", "172.16.0.0/99")]
     [InlineData("Database__Provider", "Mongo")]
+    [InlineData("Jwt__ExpiryMinutes", "a day")]
+    [InlineData("Jwt__UserCheckSeconds", "-5")]
     public async Task The_service_refuses_to_start_with_a_setting_it_cannot_use(string key, string value)
     {
         await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, [key] = value }, key);
