@@ -20,9 +20,9 @@ sealed class JwtSettings
     public static JwtSettings? Load(IConfiguration configuration, out string problem)
     {
         var secret = configuration["Jwt:Secret"];
-        // Anything but a whole number reads as -1, so it is refused below with the setting's name, not thrown.
-        var lifetimeMinutes = WholeNumber(configuration["Jwt:ExpiryMinutes"], 24 * 60);
-        var userCheckSeconds = WholeNumber(configuration["Jwt:UserCheckSeconds"], 10);
+        // Anything but a whole number reads as -1, so it is refused below with the setting's name.
+        var lifetimeMinutes = configuration.WholeNumber("Jwt:ExpiryMinutes", 24 * 60) ?? -1;
+        var userCheckSeconds = configuration.WholeNumber("Jwt:UserCheckSeconds", 10) ?? -1;
         problem = secret switch
         {
             null or "" => "Jwt__Secret is not set. Set it to a random string of at least 32 bytes, e.g. `openssl rand -base64 48`.",
@@ -38,9 +38,6 @@ sealed class JwtSettings
             UserCheckInterval = TimeSpan.FromSeconds(userCheckSeconds),
         };
     }
-
-    static int WholeNumber(string? configured, int fallback) =>
-        string.IsNullOrWhiteSpace(configured) ? fallback : int.TryParse(configured, out var value) ? value : -1;
 
     public TokenValidationParameters ValidationParameters => new()
     {

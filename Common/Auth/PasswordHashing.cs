@@ -27,12 +27,9 @@ sealed record PasswordSettings(int WorkFactor)
     /// <summary>Reads the setting; null, with the reason in <paramref name="problem"/>, when the service must not start.</summary>
     public static PasswordSettings? Load(IConfiguration configuration, out string problem)
     {
-        var configured = configuration["Passwords:BcryptWorkFactor"];
-        var workFactor = DefaultWorkFactor;
-        problem = string.IsNullOrWhiteSpace(configured) || int.TryParse(configured, out workFactor) && workFactor is >= 4 and <= 20
-            ? ""
-            : "Passwords__BcryptWorkFactor must be a whole number from 4 to 20 (10 or more in production).";
-        return problem.Length > 0 ? null : new PasswordSettings(workFactor);
+        var workFactor = configuration.WholeNumber("Passwords:BcryptWorkFactor", DefaultWorkFactor);
+        problem = workFactor is >= 4 and <= 20 ? "" : "Passwords__BcryptWorkFactor must be a whole number from 4 to 20 (10 or more in production).";
+        return problem.Length > 0 ? null : new PasswordSettings(workFactor!.Value);
     }
 }
 

@@ -21,9 +21,7 @@ sealed record RateLimitSettings(int LoginPerMinute, int SignupPerMinute, int Mes
         problem = "";
         int Read(string key, int fallback, ref string problem)
         {
-            var text = configuration[key];
-            if (string.IsNullOrWhiteSpace(text)) return fallback;
-            if (int.TryParse(text, out var value) && value >= 0) return value;
+            if (configuration.WholeNumber(key, fallback) is >= 0 and var value) return value;
             problem = $"{key.Replace(":", "__")} must be a whole number, 0 or more (0 turns the limit off).";
             return fallback;
         }
