@@ -49,8 +49,14 @@ static class ContractSetup
             // The statuses every route shares; each endpoint declares its own in Configure().
             var shared = new List<int> { StatusCodes.Status500InternalServerError };
             if (endpoint.AnonymousVerbs is not { Length: > 0 }) shared.Add(StatusCodes.Status401Unauthorized);
-            if (endpoint.AllowedRoles is { Count: > 0 } roles && !Auth.Roles.All.All(roles.Contains)) shared.Add(StatusCodes.Status403Forbidden);
-            endpoint.Description(route => route.ProducesErrors([.. shared]));
+            // A route open to every role cannot answer 403 for the role, so its document does not list one.
+            var everyRole = endpoint.AllowedRoles is { Count: > 0 } roles && Auth.Roles.All.All(roles.Contains);
+            if (endpoint.AllowedRoles is { Count: > 0 } && !everyRole) shared.Add(StatusCodes.Status403Forbidden);
+            endpoint.Description(route =>
+            {
+                if (everyRole) route.ClearDefaultProduces(StatusCodes.Status403Forbidden);
+                route.ProducesErrors([.. shared]);
+            });
         };
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using System.Text.Json.Serialization;
 using FastEndpoints;
@@ -14,10 +15,12 @@ namespace SupportChat.Features.Signup;
 sealed class SignupRequest
 {
     /// <summary>1–100 Unicode code points after trimming (an emoji counts as one); stored trimmed.</summary>
+    [MinLength(1), MaxLength(100)]   // for the OpenAPI schema, whose string lengths count code points too; the validator decides
     public string? Name { get; set; }
     /// <summary>A valid address, stored lower-cased; unique case-insensitively.</summary>
     public string? Email { get; set; }
     /// <summary>8–128 Unicode code points (an emoji counts as one); every byte counts, also past bcrypt's 72.</summary>
+    [MinLength(8), MaxLength(128)]
     public string? Password { get; set; }
     /// <summary><c>admin</c>, <c>supervisor</c>, <c>agent</c> or <c>candidate</c> (lowercase).</summary>
     public string? Role { get; set; }

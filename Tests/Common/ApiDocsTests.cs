@@ -115,6 +115,17 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_route_open_to_every_role_lists_no_403_and_length_rules_are_in_the_schema()
+    {
+        var document = await DocumentAsync();
+        document.GetProperty("paths").GetProperty("/auth/me").GetProperty("get").GetProperty("responses").TryGetProperty("403", out _).ShouldBeFalse();
+        var signup = document.GetProperty("components").GetProperty("schemas").GetProperty("SignupRequest").GetProperty("properties");
+        // JSON Schema's string lengths count code points, as the contract's rules do.
+        (signup.GetProperty("name").GetProperty("minLength").GetInt32(), signup.GetProperty("name").GetProperty("maxLength").GetInt32()).ShouldBe((1, 100));
+        (signup.GetProperty("password").GetProperty("minLength").GetInt32(), signup.GetProperty("password").GetProperty("maxLength").GetInt32()).ShouldBe((8, 128));
+    }
+
+    [Fact]
     public async Task The_bearer_scheme_is_http_bearer_jwt()
     {
         var scheme = (await DocumentAsync()).GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
