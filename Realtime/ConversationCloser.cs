@@ -87,6 +87,7 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
                 .Where(c => c.Id == conversationId && c.Status == expectedStatus && (expectedAgentId == null || c.AgentId == expectedAgentId))
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ConversationStatus.Closed).SetProperty(c => c.ClosedAt, closedAt)) > 0;
             if (!closed[i]) continue;
+            await CountHandledAsync(db, conversationId);
             transcripts.Add(new(conversationId, 0, transcript));
             events.Add(AuditEvent.Closed(closedBy, conversationId, via, transcript.Count));
         }
@@ -98,4 +99,17 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
         await transaction.CommitAsync();
         return closed;
     }
+
+    /// <summary>
+    /// Raises the handled count of the supervisor of the conversation's agent (none without an agent), in the close's
+    /// transaction, so <see cref="SupervisorStats"/> always equals the full count. An upsert: the first close of a
+    /// supervisor creates the row, and two racing closes cannot both create it. The same statement on SQLite and
+    /// PostgreSQL (the WHERE keeps SQLite's parser from reading ON CONFLICT as a join constraint).
+    /// </summary>
+    static Task CountHandledAsync(SupportChatDb db, ObjectId conversationId) => db.Database.ExecuteSqlInterpolatedAsync($"""
+        INSERT INTO "SupervisorStats" ("SupervisorId", "ConversationsHandled")
+        SELECT u."SupervisorId", 1 FROM "Conversations" c JOIN "Users" u ON u."Id" = c."AgentId"
+         WHERE c."Id" = {conversationId.ToString()} AND u."SupervisorId" IS NOT NULL
+        ON CONFLICT ("SupervisorId") DO UPDATE SET "ConversationsHandled" = "SupervisorStats"."ConversationsHandled" + 1
+        """);
 }

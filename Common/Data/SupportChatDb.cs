@@ -9,6 +9,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<LiveMessageRow> LiveMessages => Set<LiveMessageRow>();
+    public DbSet<SupervisorStats> SupervisorStats => Set<SupervisorStats>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     /// <summary>Filter of the unique index that allows one open-or-assigned conversation per candidate.
@@ -45,6 +46,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
             message.HasKey(m => new { m.ConversationId, m.Sequence });
             message.Property(m => m.SenderRole).HasMaxLength(16);
         });
+        model.Entity<SupervisorStats>(stats => stats.HasKey(s => s.SupervisorId));
         model.Entity<LiveMessageRow>(message =>
         {
             message.ToTable("LiveMessages");

@@ -158,6 +158,19 @@ namespace SupportChat.Common.Data.Migrations
                     b.ToTable("Messages");
                 });
 
+            modelBuilder.Entity("SupportChat.Common.Data.SupervisorStats", b =>
+                {
+                    b.Property<string>("SupervisorId")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<int>("ConversationsHandled");
+
+                    b.HasKey("SupervisorId");
+
+                    b.ToTable("SupervisorStats");
+                });
+
             modelBuilder.Entity("SupportChat.Common.Data.User", b =>
                 {
                     b.Property<string>("Id")

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Text.Json;
 using SupportChat.Common;
@@ -26,6 +27,54 @@ public sealed class AnalyticsTests(TestApp app) : IClassFixture<TestApp>
         var conversation = await app.NewConversationAsync(supervisor, candidate);
         await app.AssignAgentAsync(conversation, agent);
         await app.CloseConversationAsync(conversation);
+    }
+
+    [Fact]
+    public async Task Counters_equal_the_full_count_after_racing_reassignments_and_closes_over_http_and_the_socket()
+    {
+        var supervisor = await app.NewUserAsync("supervisor");
+        var agents = new List<TestUser>();
+        for (var i = 0; i < 3; i++) agents.Add(await app.NewUserAsync("agent", supervisor.Id));
+        var conversations = new List<TestConversation>();
+        for (var i = 0; i < 8; i++) conversations.Add(await app.NewConversationAsync(supervisor));
+
+        // Every agent assigned to every conversation at once: whichever wins, the count must follow it.
+        await Task.WhenAll(conversations.SelectMany(c => agents.Select(a =>
+            app.PostAsync($"/conversations/{c.Id}/assign", new { agentId = a.Id }, supervisor.Token))));
+        // Half closed over HTTP, twice at once each; the other half by its agent over the socket, while an HTTP close races it.
+        var viaSocket = conversations.Skip(4).ToList();
+        var sockets = new List<TestSocket>();
+        foreach (var conversation in viaSocket)
+        {
+            var agentId = (await app.GetAsync($"/conversations/{conversation.Id}", supervisor.Token)).ShouldSucceed().GetProperty("agentId").GetString();
+            var socket = await app.ConnectAsync(agents.Single(a => a.Id == agentId));
+            await socket.JoinAsync(conversation.Id);
+            sockets.Add(socket);
+        }
+        await Task.WhenAll(
+            conversations.Take(4).SelectMany(c => new[] { CloseAsync(c), CloseAsync(c) })
+                .Concat(viaSocket.Select(CloseAsync))
+                .Concat(viaSocket.Select((c, i) => sockets[i].SendAsync("CLOSE_CONVERSATION", new { conversationId = c.Id }))));
+        foreach (var conversation in conversations)
+            await WaitUntilClosedAsync(conversation);
+        foreach (var socket in sockets) await socket.DisposeAsync();
+
+        var supervisorId = ObjectId.Parse(supervisor.Id);
+        var fullCount = await app.WithDbAsync(db => db.Conversations.CountAsync(c => c.Status == "closed"
+            && db.Users.Any(u => u.Id == c.AgentId && u.SupervisorId == supervisorId)));
+        fullCount.ShouldBe(8);
+        RowOf(await AnalyticsAsync(), supervisor).GetProperty("conversationsHandled").GetInt32().ShouldBe(fullCount);
+
+        Task<ApiResponse> CloseAsync(TestConversation c) => app.PostAsync($"/conversations/{c.Id}/close", null, supervisor.Token);
+    }
+
+    async Task WaitUntilClosedAsync(TestConversation conversation)
+    {
+        var deadline = DateTime.UtcNow + TestSocket.FrameTimeout;
+        string? status;
+        do status = (await app.GetAsync($"/conversations/{conversation.Id}", conversation.Supervisor.Token)).ShouldSucceed().GetProperty("status").GetString();
+        while (status != "closed" && DateTime.UtcNow < deadline);
+        status.ShouldBe("closed");
     }
 
     [Fact]
@@ -77,18 +126,20 @@ public sealed class AnalyticsTests(TestApp app) : IClassFixture<TestApp>
         var (agentsSupervisor, agent) = await app.NewTeamAsync();
         var conversationsSupervisor = await app.NewUserAsync("supervisor");
         var candidate = await app.NewUserAsync("candidate");
-        // Assign only accepts the caller's own agents, so this pairing can only be seeded.
+        // Assign only accepts the caller's own agents, so this pairing can only be seeded; the close goes through the API,
+        // which keeps the counters.
+        var conversation = new Conversation
+        {
+            CandidateId = ObjectId.Parse(candidate.Id),
+            SupervisorId = ObjectId.Parse(conversationsSupervisor.Id),
+            AgentId = ObjectId.Parse(agent.Id),
+        };
         await app.WithDbAsync(db =>
         {
-            db.Conversations.Add(new Conversation
-            {
-                CandidateId = ObjectId.Parse(candidate.Id),
-                SupervisorId = ObjectId.Parse(conversationsSupervisor.Id),
-                AgentId = ObjectId.Parse(agent.Id),
-                Status = "closed",
-            });
+            db.Conversations.Add(conversation);
             return db.SaveChangesAsync();
         });
+        (await app.PostAsync($"/conversations/{conversation.Id}/close", null, conversationsSupervisor.Token)).ShouldSucceed();
 
         var rows = await AnalyticsAsync();
 
