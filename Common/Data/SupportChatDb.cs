@@ -32,6 +32,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
             user.Property(u => u.Role).HasMaxLength(16);
             user.HasIndex(u => u.Email).IsUnique();
             user.HasIndex(u => new { u.SupervisorId, u.Role });
+            user.HasIndex(u => u.Role);   // analytics lists the supervisors: a few hundred among every candidate ever signed up
         });
         model.Entity<Conversation>(conversation =>
         {

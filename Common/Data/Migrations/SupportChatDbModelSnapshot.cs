@@ -203,6 +203,8 @@ namespace SupportChat.Common.Data.Migrations
                     b.HasIndex("Email")
                         .IsUnique();
 
+                    b.HasIndex("Role");
+
                     b.HasIndex("SupervisorId", "Role");
 
                     b.ToTable("Users");

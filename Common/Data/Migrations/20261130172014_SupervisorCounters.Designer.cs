@@ -11,7 +11,7 @@ using SupportChat.Common.Data;
 namespace SupportChat.Common.Data.Migrations
 {
     [DbContext(typeof(SupportChatDb))]
-    [Migration("20261130171557_SupervisorCounters")]
+    [Migration("20261130172014_SupervisorCounters")]
     partial class SupervisorCounters
     {
         /// <inheritdoc />
@@ -200,6 +200,8 @@ namespace SupportChat.Common.Data.Migrations
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("Role");
 
                     b.HasIndex("SupervisorId", "Role");
 

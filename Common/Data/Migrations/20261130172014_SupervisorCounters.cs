@@ -22,6 +22,11 @@ namespace SupportChat.Common.Data.Migrations
                     table.PrimaryKey("PK_SupervisorStats", x => x.SupervisorId);
                 });
 
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_Role",
+                table: "Users",
+                column: "Role");
+
             // The totals of everything closed before this release; from here on each close raises them.
             migrationBuilder.Sql(SupervisorStats.FillFromClosedConversations);
         }
@@ -31,6 +36,10 @@ namespace SupportChat.Common.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "SupervisorStats");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Users_Role",
+                table: "Users");
         }
     }
 }
