@@ -1,6 +1,4 @@
 using FastEndpoints;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using SupportChat.Common.Auth;
 using SupportChat.Realtime;
 using SupportChat.Tests.Support;
@@ -54,8 +52,5 @@ public sealed class AccessTests(TestApp app) : IClassFixture<TestApp>
     }
 
     IEnumerable<(string Route, EndpointDefinition Definition)> Endpoints() =>
-        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<EndpointDefinition>() is not null)
-            .Select(e => ($"{e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0]} /{e.RoutePattern.RawText!.TrimStart('/')}",
-                e.Metadata.GetMetadata<EndpointDefinition>()!));
+        app.ServedEndpoints().Select(e => ($"{e.Method} {e.Path}", e.Definition));
 }

@@ -106,6 +106,14 @@ public class TestApp : WebApplicationFactory<Program>, ITestService, IAsyncLifet
         return new UriBuilder(ClientOptions.BaseAddress) { Scheme = "ws", Path = path, Query = token is null ? "" : $"token={token}" }.Uri;
     }
 
+    /// <summary>Every FastEndpoints route the app maps: verb (upper case), path as written ("/conversations/{id}") and its definition.</summary>
+    internal IEnumerable<(string Method, string Path, FastEndpoints.EndpointDefinition Definition)> ServedEndpoints() =>
+        Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<FastEndpoints.EndpointDefinition>() is not null)
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
+                .Select(m => (m, $"/{e.RoutePattern.RawText!.TrimStart('/')}", e.Metadata.GetMetadata<FastEndpoints.EndpointDefinition>()!)));
+
     /// <summary>Direct database access, for states the API cannot reach cheaply and for checking what was persisted.</summary>
     internal async Task<T> WithDbAsync<T>(Func<SupportChatDb, Task<T>> work)
     {
