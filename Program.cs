@@ -33,7 +33,8 @@ builder.Services.AddSingleton<RoomStore>();
 builder.Services.AddSingleton<TranscriptWriter>();
 builder.Services.AddSingleton<ConversationCloser>();
 builder.Services.AddSingleton<DatabaseGate>();
-builder.Services.AddHostedService<TranscriptStash>();
+builder.Services.AddSingleton<TranscriptStash>();
+builder.Services.AddHostedService(services => services.GetRequiredService<TranscriptStash>());
 builder.Services.AddSingleton(passwords);
 builder.Services.AddSingleton<PasswordHashing>();
 builder.Services.AddSingleton(signup);
@@ -55,7 +56,7 @@ app.MapApiDocs();   // after the endpoints: the document generator reads FastEnd
 app.MapRealtime();
 
 await app.MigrateDatabaseAsync();
-await TranscriptStash.RestoreAsync(app.Services);
+await app.Services.GetRequiredService<TranscriptStash>().RestoreAsync();
 await AdminBootstrap.EnsureAdminAsync(app.Services);
 await app.RunAsync();
 return 0;

@@ -91,10 +91,8 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
             transcripts.Add(new(conversationId, 0, transcript));
             events.Add(AuditEvent.Closed(closedBy, conversationId, via, transcript.Count));
         }
-        var closedIds = transcripts.Select(t => t.ConversationId).ToArray();
-        if (closedIds.Length > 0)
-            await db.LiveMessages.Where(m => closedIds.Contains(m.ConversationId)).ExecuteDeleteAsync();   // checkpointed copies
-        await TranscriptWriter.InsertAsync(db, "Messages", transcripts);
+        // Their copies in the transcript journal stay until a compaction drops them: a restore skips closed conversations.
+        await TranscriptWriter.InsertAsync(db, transcripts);
         await db.AppendAuditAsync(events, CancellationToken.None);
         await transaction.CommitAsync();
         return closed;

@@ -16,7 +16,7 @@ sealed class RoomStore(TimeProvider clock)
     {
         public readonly List<SocketConnection> Members = [];
         public readonly List<LiveMessage> Messages = [];
-        /// <summary>How many of <see cref="Messages"/> are already in the LiveMessages table (see <see cref="TranscriptStash"/>).</summary>
+        /// <summary>How many of <see cref="Messages"/> are already in the transcript journal (see <see cref="TranscriptStash"/>).</summary>
         public int Checkpointed;
         /// <summary>Set while a close persists the transcript; sends and joins wait for its outcome.</summary>
         public TaskCompletionSource? Closing;
@@ -214,18 +214,37 @@ sealed class RoomStore(TimeProvider clock)
     }
 
     /// <summary>
-    /// Every live message added since the last checkpoint, each room read under its lock. Transcripts only grow
-    /// until they close, so a checkpoint only ever appends. Rooms being closed are left to the close, which
-    /// persists their transcript itself.
+    /// Every live message added since the last checkpoint, each room read under its lock, and how many live messages
+    /// earlier checkpoints hold (<c>Journaled</c>, what a compaction would keep). Transcripts only grow until they
+    /// close, so a checkpoint only ever appends. Rooms being closed are left to the close, which persists their
+    /// transcript itself.
     /// </summary>
-    public List<TranscriptWriter.TranscriptRun> UnsavedSinceCheckpoint()
+    public (List<TranscriptWriter.TranscriptRun> Unsaved, long Journaled) UnsavedSinceCheckpoint()
     {
         var unsaved = new List<TranscriptWriter.TranscriptRun>();
+        long journaled = 0;
         foreach (var (conversationId, room) in _rooms)
             lock (room)
+            {
+                journaled += room.Checkpointed;
                 if (room.Closing is null && room.Messages.Count > room.Checkpointed)
                     unsaved.Add(new(conversationId, room.Checkpointed, [.. room.Messages.Skip(room.Checkpointed)]));
-        return unsaved;
+            }
+        return (unsaved, journaled);
+    }
+
+    /// <summary>
+    /// Every live transcript whole, for a compaction that replaces the journal with one copy of them. Rooms being
+    /// closed are included: their close may still fail, and the compaction deletes the entries that held them.
+    /// </summary>
+    public List<TranscriptWriter.TranscriptRun> WholeTranscripts()
+    {
+        var transcripts = new List<TranscriptWriter.TranscriptRun>();
+        foreach (var (conversationId, room) in _rooms)
+            lock (room)
+                if (room.Messages.Count > 0)
+                    transcripts.Add(new(conversationId, 0, [.. room.Messages]));
+        return transcripts;
     }
 
     /// <summary>Records that a checkpoint committed <paramref name="saved"/>.</summary>

@@ -1,30 +1,37 @@
 using Microsoft.EntityFrameworkCore;
+using SupportChat.Common;
 using SupportChat.Common.Data;
 
 namespace SupportChat.Realtime;
 
 /// <summary>
 /// Live transcripts survive restarts. Every few seconds (<c>Realtime__CheckpointSeconds</c>, default 2) the messages
-/// added since the last checkpoint are appended to the LiveMessages table; on graceful shutdown (SIGTERM, a deploy)
-/// a last checkpoint follows the closing of every socket; at start the table is read back before the first request.
-/// A crash (SIGKILL, power loss) therefore loses at most the messages of the last checkpoint interval.
-/// Closing a conversation deletes its rows, in the same transaction that persists its transcript.
+/// added since the last checkpoint are appended to the transcript journal, one row per checkpoint (see
+/// <see cref="TranscriptJournalEntry"/>); on graceful shutdown (SIGTERM, a deploy) a last checkpoint follows the
+/// closing of every socket; at start the journal is read back before the first request. A crash (SIGKILL, power
+/// loss) therefore loses at most the messages of the last checkpoint interval.
+/// Closes never touch the journal: what closed conversations left in it is garbage, skipped at restore and dropped
+/// by compaction, which rewrites the live transcripts as new entries and deletes every older one in one transaction
+/// once the garbage outweighs them (and at start). The journal holds at most about twice the live messages plus
+/// <c>Realtime__CompactAfterMessages</c> (default 10,000), and each live message is rewritten at most once per
+/// compaction, which the same amount of garbage paid for.
 /// </summary>
 sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime,
-    IConfiguration configuration, ILogger<TranscriptStash> logger) : BackgroundService
+    IConfiguration configuration, TimeProvider clock, ILogger<TranscriptStash> logger) : BackgroundService
 {
     static readonly TimeSpan SocketDrainTimeout = TimeSpan.FromSeconds(10);
-    internal const int RowsPerTransaction = 1000;
-    // Checkpoints must not overlap: two would both insert the same unsaved run. The host may also stop this
+    // Checkpoints must not overlap: two would both append the same unsaved run. The host may also stop this
     // service more than once (WebApplicationFactory does), so StopAsync's checkpoint can meet another.
     readonly SemaphoreSlim _checkpointing = new(1, 1);
+    readonly long _compactAfter = Math.Max(0, configuration.GetValue("Realtime:CompactAfterMessages", 10_000L));
+    /// <summary>Messages in the journal's rows, live or not: written since the last compaction, which set it.</summary>
+    long _journalMessages;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // First thing on SIGTERM, before the server waits for requests: sockets are live requests and would hold it up.
         lifetime.ApplicationStopping.Register(rooms.BeginShutdown);
-        // 0 turns checkpoints off: saving each message once costs about 60% more CPU per message on SQLite
-        // (BENCHMARKS.md), and without them only a graceful stop saves live messages.
+        // 0 turns checkpoints off: only a graceful stop then saves live messages.
         var interval = configuration.GetValue("Realtime:CheckpointSeconds", 2.0);
         if (interval <= 0) return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(interval));
@@ -59,13 +66,17 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
         LogSaved(logger, saved);
     }
 
-    /// <summary>Appends every unsaved live message (in batches, see below); returns how many.</summary>
+    /// <summary>Appends every unsaved live message, or compacts when the journal is mostly garbage; returns how many messages were unsaved.</summary>
     async Task<int> CheckpointAsync()
     {
         await _checkpointing.WaitAsync(CancellationToken.None);
         try
         {
-            return await AppendUnsavedAsync();
+            var (unsaved, journaled) = rooms.UnsavedSinceCheckpoint();
+            var count = unsaved.Sum(run => run.Messages.Count);
+            if (_journalMessages - journaled > Math.Max(journaled, _compactAfter)) await CompactAsync();
+            else if (count > 0) await AppendAsync(unsaved, count);
+            return count;
         }
         finally
         {
@@ -74,65 +85,78 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
     }
 
     /// <summary>
-    /// Writes in transactions of at most <see cref="RowsPerTransaction"/> rows, many conversations together, yielding
-    /// between them (and every 100 rows inside them on SQLite): one big write would hold the server's core, since
-    /// SQLite's I/O is synchronous, and stall every room for as long as it took (measured at 2 s checkpoints under full
-    /// load: p99 from 4 ms to 118 ms). One transaction per conversation cost a commit, and its sync to disk, for every
-    /// active room at every checkpoint: at 2,000 msg/s p99 was 4.6 ms with those, 3.9 ms batched (0.9 ms without
-    /// checkpoints; single runs).
+    /// One transaction appending a row per ~1 MiB of messages: a sequential write whose cost hardly depends on how
+    /// many messages it holds. Saving each message as a row of its own (the LiveMessages table until 2026-11-30) cost
+    /// a B-tree insert per message on the server's only core: 0.62-0.68x the bare relay's throughput (BENCHMARKS.md).
     /// </summary>
-    async Task<int> AppendUnsavedAsync()
+    async Task AppendAsync(List<TranscriptWriter.TranscriptRun> unsaved, int count)
     {
-        var saved = 0;
-        foreach (var batch in InTransactionSizedBatches(rooms.UnsavedSinceCheckpoint()))
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
-            await writer.ExclusiveAsync(async () =>
-            {
-                await TranscriptWriter.InsertAsync(db, "LiveMessages", batch);
-                return true;
-            });
-            foreach (var run in batch) rooms.MarkCheckpointed(run);
-            saved += batch.Sum(run => run.Messages.Count);
-            await Task.Yield();
-        }
-        return saved;
+        var payloads = TranscriptJournal.Encode(unsaved);
+        await WriteAsync(payloads, replace: false);
+        foreach (var run in unsaved) rooms.MarkCheckpointed(run);
+        _journalMessages += count;
     }
 
-    /// <summary>Groups runs into batches of at most <see cref="RowsPerTransaction"/> rows, cutting a run where a batch fills up.</summary>
-    internal static IEnumerable<List<TranscriptWriter.TranscriptRun>> InTransactionSizedBatches(IEnumerable<TranscriptWriter.TranscriptRun> runs)
+    /// <summary>Replaces the whole journal with one copy of every live transcript.</summary>
+    async Task CompactAsync()
     {
-        var batch = new List<TranscriptWriter.TranscriptRun>();
-        var rows = 0;
-        foreach (var run in runs)
-            for (var offset = 0; offset < run.Messages.Count;)
-            {
-                var take = Math.Min(RowsPerTransaction - rows, run.Messages.Count - offset);
-                batch.Add(run with { FirstSequence = run.FirstSequence + offset, Messages = run.Messages.Skip(offset).Take(take).ToArray() });
-                offset += take;
-                rows += take;
-                if (rows < RowsPerTransaction) continue;
-                yield return batch;
-                batch = [];
-                rows = 0;
-            }
-        if (batch.Count > 0) yield return batch;
+        var transcripts = rooms.WholeTranscripts();
+        var payloads = TranscriptJournal.Encode(transcripts);
+        await WriteAsync(payloads, replace: true);
+        foreach (var transcript in transcripts) rooms.MarkCheckpointed(transcript);
+        _journalMessages = transcripts.Sum(t => t.Messages.Count);
     }
 
-    /// <summary>Puts the saved transcripts of conversations that are still active back into the room store.</summary>
-    public static async Task RestoreAsync(IServiceProvider services)
+    /// <summary>Appends the payloads, and with <paramref name="replace"/> deletes every row written before them, in one transaction.</summary>
+    async Task WriteAsync(List<byte[]> payloads, bool replace)
     {
-        await using var scope = services.CreateAsyncScope();
+        await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
-        // A checkpoint that raced a close can leave rows of a closed conversation behind; they are not live.
-        await db.LiveMessages.Where(m => !db.Conversations.Any(c => c.Id == m.ConversationId && c.Status != ConversationStatus.Closed))
-            .ExecuteDeleteAsync();
-        var rows = await db.LiveMessages.AsNoTracking().OrderBy(m => m.ConversationId).ThenBy(m => m.Sequence).ToListAsync();
-        var rooms = services.GetRequiredService<RoomStore>();
-        foreach (var transcript in rows.GroupBy(m => m.ConversationId))
-            rooms.Restore(transcript.Key, [.. transcript.Select(m => new LiveMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt))]);
-        LogRestored(services.GetRequiredService<ILogger<TranscriptStash>>(), rows.Select(m => m.ConversationId).Distinct().Count(), rows.Count);
+        await writer.ExclusiveAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var lastBefore = replace ? await db.TranscriptJournal.MaxAsync(e => (long?)e.Id) : null;
+            var at = clock.GetUtcNow().UtcDateTime;
+            foreach (var payload in payloads)
+            {
+                db.TranscriptJournal.Add(new TranscriptJournalEntry { WrittenAt = at, Payload = payload });
+                await db.SaveChangesAsync();
+                // SQLite's I/O is synchronous: between rows the core goes back to relaying.
+                await Task.Yield();
+            }
+            if (lastBefore is { } last) await db.TranscriptJournal.Where(e => e.Id <= last).ExecuteDeleteAsync();
+            await transaction.CommitAsync();
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// At start, before any socket connects: replays the journal in the order it was written and puts the transcripts
+    /// of conversations that are still active back into the room store, then compacts it.
+    /// </summary>
+    public async Task RestoreAsync()
+    {
+        var transcripts = new Dictionary<ObjectId, List<LiveMessage>>();
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
+            await foreach (var payload in db.TranscriptJournal.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Payload).AsAsyncEnumerable())
+                foreach (var run in TranscriptJournal.Decode(payload))
+                {
+                    if (!transcripts.TryGetValue(run.ConversationId, out var messages)) transcripts[run.ConversationId] = messages = [];
+                    // A run that overlaps what is there (a checkpoint committed, but the process died before it
+                    // noted so) repeats it; only its new tail counts.
+                    if (run.FirstSequence > messages.Count) LogJournalGap(logger, run.ConversationId, messages.Count, run.FirstSequence);
+                    messages.AddRange(run.Messages.Skip(Math.Max(0, messages.Count - run.FirstSequence)));
+                }
+            if (transcripts.Count == 0) return;
+            var ids = transcripts.Keys.ToList();
+            // Closed conversations' messages are in Messages already; their journal copies are garbage.
+            var live = await db.Conversations.Where(c => ids.Contains(c.Id) && c.Status != ConversationStatus.Closed).Select(c => c.Id).ToListAsync();
+            foreach (var id in live) rooms.Restore(id, transcripts[id]);
+            LogRestored(logger, live.Count, live.Sum(id => transcripts[id].Count));
+        }
+        await CompactAsync();
     }
 
     [LoggerMessage(LogLevel.Information, "Saved the last {Messages} live messages for the next start")]
@@ -143,4 +167,7 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
 
     [LoggerMessage(LogLevel.Warning, "Checkpoint of live messages failed; retrying at the next one")]
     static partial void LogCheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Transcript journal of conversation {ConversationId} skips from position {Expected} to {Found}; the messages in between are lost")]
+    static partial void LogJournalGap(ILogger logger, ObjectId conversationId, int expected, int found);
 }

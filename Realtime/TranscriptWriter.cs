@@ -9,7 +9,7 @@ using SupportChat.Common.Data;
 namespace SupportChat.Realtime;
 
 /// <summary>
-/// Writes runs of transcript messages (a close into Messages, a checkpoint into LiveMessages), one write at a time.
+/// Writes to the transcript tables (a close into Messages, a checkpoint into the transcript journal), one write at a time.
 /// SQLite allows one writer, and its driver waits for the write lock by sleeping on a thread-pool thread: a burst of
 /// concurrent closes starved every other room for seconds. On PostgreSQL the gate keeps a burst from taking every
 /// core and pooled connection. Rows go in without EF, whose per-row cost is paid on the same core that carries the chat.
@@ -41,23 +41,23 @@ sealed class TranscriptWriter
     }
 
     /// <summary>
-    /// Inserts the runs atomically: in the current transaction if there is one, else in one of their own.
+    /// Inserts the runs into Messages atomically: in the current transaction if there is one, else in one of their own.
     /// On PostgreSQL as one binary COPY, on SQLite row by row through one prepared statement.
     /// </summary>
-    public static async Task InsertAsync(SupportChatDb db, string table, IReadOnlyList<TranscriptRun> runs)
+    public static async Task InsertAsync(SupportChatDb db, IReadOnlyList<TranscriptRun> runs)
     {
         Row[] rows = [.. runs.SelectMany(run => run.Messages.Select((message, i) => new Row(run.ConversationId, run.FirstSequence + i, message)))];
         if (rows.Length == 0) return;
         await using var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync() : null;
         var connection = db.Database.GetDbConnection();
-        if (connection is NpgsqlConnection postgres) await CopyAsync(postgres, table, rows);
-        else await InsertRowByRowAsync(connection, db.Database.CurrentTransaction!.GetDbTransaction(), table, rows);
+        if (connection is NpgsqlConnection postgres) await CopyAsync(postgres, rows);
+        else await InsertRowByRowAsync(connection, db.Database.CurrentTransaction!.GetDbTransaction(), rows);
         if (ownTransaction is not null) await ownTransaction.CommitAsync();
     }
 
-    static async Task CopyAsync(NpgsqlConnection connection, string table, Row[] rows)
+    static async Task CopyAsync(NpgsqlConnection connection, Row[] rows)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY \"{table}\" ({Columns}) FROM STDIN (FORMAT BINARY)");
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY \"Messages\" ({Columns}) FROM STDIN (FORMAT BINARY)");
         for (var i = 0; i < rows.Length; i++)
         {
             var (conversationId, sequence, message) = rows[i];
@@ -79,11 +79,11 @@ sealed class TranscriptWriter
     /// looks every parameter up by name in the statement on each execution, so 600 parameters meant 600 linear scans
     /// (measured: 20,000 rows in ~100 ms one by one, ~500 ms at 100 rows a statement).
     /// </summary>
-    static async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, string table, Row[] rows)
+    static async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, Row[] rows)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO \"{table}\" ({Columns}) VALUES (@conversation, @sequence, @sender, @role, @content, @createdAt)";
+        insert.CommandText = $"INSERT INTO \"Messages\" ({Columns}) VALUES (@conversation, @sequence, @sender, @role, @content, @createdAt)";
         var parameters = new[] { "@conversation", "@sequence", "@sender", "@role", "@content", "@createdAt" }.Select(name =>
         {
             var parameter = insert.CreateParameter();

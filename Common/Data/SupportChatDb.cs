@@ -8,7 +8,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
     public DbSet<User> Users => Set<User>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
-    public DbSet<LiveMessageRow> LiveMessages => Set<LiveMessageRow>();
+    public DbSet<TranscriptJournalEntry> TranscriptJournal => Set<TranscriptJournalEntry>();
     public DbSet<SupervisorStats> SupervisorStats => Set<SupervisorStats>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
@@ -48,11 +48,10 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
             message.Property(m => m.SenderRole).HasMaxLength(16);
         });
         model.Entity<SupervisorStats>(stats => stats.HasKey(s => s.SupervisorId));
-        model.Entity<LiveMessageRow>(message =>
+        model.Entity<TranscriptJournalEntry>(entry =>
         {
-            message.ToTable("LiveMessages");
-            message.HasKey(m => new { m.ConversationId, m.Sequence });
-            message.Property(m => m.SenderRole).HasMaxLength(16);
+            entry.ToTable("TranscriptJournal");
+            entry.HasKey(e => e.Id);
         });
         model.Entity<AuditEvent>(audit =>
         {

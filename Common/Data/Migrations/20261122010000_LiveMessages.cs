@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace SupportChat.Common.Data.Migrations;
 
-/// <summary>Where live transcripts wait out a restart (see <see cref="LiveMessageRow"/>).</summary>
+/// <summary>Where live transcripts waited out a restart, one row per message, until migration TranscriptJournal replaced the table.</summary>
 [DbContext(typeof(SupportChatDb))]
 [Migration("20261122010000_LiveMessages")]
 sealed partial class LiveMessages : Migration

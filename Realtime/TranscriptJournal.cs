@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Text.Json;
+using SupportChat.Common;
+
+namespace SupportChat.Realtime;
+
+/// <summary>
+/// The payload of one <see cref="Common.Data.TranscriptJournalEntry"/>: runs of live messages as UTF-8 JSON,
+/// <c>[{"conversationId": "…", "firstSequence": 0, "messages": [{"senderId": "…", "senderRole": "agent",
+/// "content": "…", "createdAt": "2026-11-30T17:40:00.123Z"}]}]</c>, where <c>firstSequence</c> is the zero-based
+/// position of the run's first message in its conversation's transcript. JSON rather than a binary layout so that
+/// the migration from the per-message LiveMessages table could build it in SQL on both providers, and an operator
+/// can read it with <c>sqlite3</c> or <c>psql</c>.
+/// </summary>
+static class TranscriptJournal
+{
+    /// <summary>A payload is cut after the message that takes it past this many bytes, so no entry needs one huge buffer.</summary>
+    public const int MaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Encodes <paramref name="runs"/> into payloads of about <paramref name="maxPayloadBytes"/> bytes each (one
+    /// message more at most), cutting a run where a payload fills up; no payload for no messages.
+    /// </summary>
+    public static List<byte[]> Encode(IEnumerable<TranscriptWriter.TranscriptRun> runs, int maxPayloadBytes = MaxPayloadBytes)
+    {
+        var payloads = new List<byte[]>();
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Options.Encoder });
+        var open = false;
+        foreach (var run in runs)
+        {
+            for (var i = 0; i < run.Messages.Count; i++)
+            {
+                if (i == 0 || !open)
+                {
+                    if (!open)
+                    {
+                        writer.WriteStartArray();
+                        open = true;
+                    }
+                    writer.WriteStartObject();
+                    writer.WriteString("conversationId"u8, run.ConversationId.ToString());
+                    writer.WriteNumber("firstSequence"u8, run.FirstSequence + i);
+                    writer.WriteStartArray("messages"u8);
+                }
+                var message = run.Messages[i];
+                writer.WriteStartObject();
+                writer.WriteString("senderId"u8, message.SenderId.ToString());
+                writer.WriteString("senderRole"u8, message.SenderRole);
+                writer.WriteString("content"u8, message.Content);
+                writer.WritePropertyName("createdAt"u8);
+                Json.WriteUtcMilliseconds(writer, message.CreatedAt);
+                writer.WriteEndObject();
+                if (buffer.WrittenCount + writer.BytesPending < maxPayloadBytes) continue;
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                Cut();
+            }
+            if (open && run.Messages.Count > 0)
+            {
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+        }
+        if (open) Cut();
+        return payloads;
+
+        void Cut()
+        {
+            writer.WriteEndArray();
+            writer.Flush();
+            payloads.Add(buffer.WrittenSpan.ToArray());
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            open = false;
+        }
+    }
+
+    sealed record JournalMessage(string SenderId, string SenderRole, string Content, DateTime CreatedAt);
+    sealed record JournalRun(string ConversationId, int FirstSequence, JournalMessage[] Messages);
+
+    static readonly JsonSerializerOptions ReadOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The runs of one payload, in the order they were written. Throws <see cref="JsonException"/> on a payload this class did not write.</summary>
+    public static IEnumerable<TranscriptWriter.TranscriptRun> Decode(byte[] payload) =>
+        (JsonSerializer.Deserialize<JournalRun[]>(payload, ReadOptions) ?? []).Select(run => new TranscriptWriter.TranscriptRun(
+            ObjectId.Parse(run.ConversationId), run.FirstSequence,
+            [.. run.Messages.Select(m => new LiveMessage(ObjectId.Parse(m.SenderId), m.SenderRole, m.Content, m.CreatedAt.ToUniversalTime()))]));
+}
