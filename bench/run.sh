@@ -142,10 +142,10 @@ export DOTNET_TC_CallCountingDelayMs=0
 reset_live_messages() {
   if [ "$postgres" = 1 ]; then
     if [ "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'supportchat_bench'")" = 1 ]; then
-      psql -q -d supportchat_bench -c 'DELETE FROM "LiveMessages"'
+      psql -q -d supportchat_bench -c 'DELETE FROM "TranscriptJournal"'
     fi
   elif [ -f "$work/supportchat-bench.db" ]; then
-    python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute("DELETE FROM \"LiveMessages\""); db.commit()' \
+    python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute("DELETE FROM \"TranscriptJournal\""); db.commit()' \
       "$work/supportchat-bench.db"
   fi
 }
