@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
+using SupportChat.Common.Data;
 
 namespace SupportChat.Realtime;
 
@@ -74,6 +76,26 @@ static class TranscriptJournal
             writer.Reset(buffer);
             open = false;
         }
+    }
+
+    /// <summary>
+    /// Appends one <see cref="TranscriptJournalEntry"/> per payload, and with <paramref name="replace"/> deletes every
+    /// entry written before them, in one transaction. Callers serialize writes (<see cref="TranscriptWriter.ExclusiveAsync"/>).
+    /// </summary>
+    public static async Task AppendAsync(SupportChatDb db, IReadOnlyList<byte[]> payloads, DateTime writtenAt, bool replace)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var lastBefore = replace ? await db.TranscriptJournal.MaxAsync(e => (long?)e.Id) : null;
+        foreach (var payload in payloads)
+        {
+            db.TranscriptJournal.Add(new TranscriptJournalEntry { WrittenAt = writtenAt, Payload = payload });
+            await db.SaveChangesAsync();
+            // SQLite's I/O is synchronous: between rows the core goes back to relaying.
+            await Task.Yield();
+        }
+        if (lastBefore is { } last) await db.TranscriptJournal.Where(e => e.Id <= last).ExecuteDeleteAsync();
+        await transaction.CommitAsync();
+        db.ChangeTracker.Clear();   // the payloads are written: nothing should keep them alive
     }
 
     sealed record JournalMessage(string SenderId, string SenderRole, string Content, DateTime CreatedAt);

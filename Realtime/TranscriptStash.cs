@@ -107,25 +107,13 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
         _journalMessages = transcripts.Sum(t => t.Messages.Count);
     }
 
-    /// <summary>Appends the payloads, and with <paramref name="replace"/> deletes every row written before them, in one transaction.</summary>
     async Task WriteAsync(List<byte[]> payloads, bool replace)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
         await writer.ExclusiveAsync(async () =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var lastBefore = replace ? await db.TranscriptJournal.MaxAsync(e => (long?)e.Id) : null;
-            var at = clock.GetUtcNow().UtcDateTime;
-            foreach (var payload in payloads)
-            {
-                db.TranscriptJournal.Add(new TranscriptJournalEntry { WrittenAt = at, Payload = payload });
-                await db.SaveChangesAsync();
-                // SQLite's I/O is synchronous: between rows the core goes back to relaying.
-                await Task.Yield();
-            }
-            if (lastBefore is { } last) await db.TranscriptJournal.Where(e => e.Id <= last).ExecuteDeleteAsync();
-            await transaction.CommitAsync();
+            await TranscriptJournal.AppendAsync(db, payloads, clock.GetUtcNow().UtcDateTime, replace);
             return true;
         });
     }
