@@ -59,8 +59,8 @@ static class Measurement
         var problems = new List<string>();
         if (rows.Count != BenchmarkData.Supervisors) problems.Add($"{rows.Count} rows, expected {BenchmarkData.Supervisors}");
         if (rows.Sum(r => r.Agents) != BenchmarkData.Agents) problems.Add($"agents sum {rows.Sum(r => r.Agents)}, expected {BenchmarkData.Agents}");
-        if (rows.Sum(r => r.ConversationsHandled) != BenchmarkData.Closed)
-            problems.Add($"conversationsHandled sum {rows.Sum(r => r.ConversationsHandled)}, expected {BenchmarkData.Closed}");
+        if (rows.Sum(r => r.ConversationsHandled) != data.Closed)
+            problems.Add($"conversationsHandled sum {rows.Sum(r => r.ConversationsHandled)}, expected {data.Closed}");
         foreach (var row in rows)
             if (!data.ExpectedHandled.TryGetValue(row.SupervisorId, out var expected) || expected != row.ConversationsHandled || row.Agents != BenchmarkData.AgentsPerSupervisor)
                 problems.Add($"supervisor {row.SupervisorId}: {row.Agents} agents / {row.ConversationsHandled} handled, expected {BenchmarkData.AgentsPerSupervisor} / {expected}");

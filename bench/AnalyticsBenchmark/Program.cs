@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using SupportChat.Bench.Analytics;
 
-// Usage: AnalyticsBenchmark [postgres-connection-string] [--iterations N] [--no-sqlite] [--alternatives]
+// Usage: AnalyticsBenchmark [postgres-connection-string] [--conversations N] [--iterations N] [--baseline-iterations N] [--no-sqlite] [--alternatives]
 // Without a connection string, the server comes from the PG* variables pg_virtualenv exports, as in the tests.
 var options = BenchmarkOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
@@ -12,14 +12,15 @@ var ct = cancel.Token;
 Console.WriteLine($"Analytics benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {CpuModel()}, {Environment.OSVersion}, .NET {Environment.Version}");
 Console.WriteLine($"load average at start: {LoadAverage()}");
-Console.WriteLine($"calls: {options.Warmups} warm-up + {options.Iterations} measured per provider, each through a fresh DI scope and pooled DbContext");
+Console.WriteLine($"calls: {options.Warmups} warm-up + {options.Iterations} measured per provider ({options.BaselineIterations} for the baseline), " +
+                  $"each through a fresh DI scope and pooled DbContext; a query stops after {options.Budget.TotalMinutes:F0} min once 5 calls are measured");
 
 var generating = Stopwatch.StartNew();
-var data = BenchmarkData.Generate(seed: 42);
+var data = BenchmarkData.Generate(seed: 42, options.Conversations);
 Console.WriteLine($"data: {BenchmarkData.Supervisors} supervisors, {BenchmarkData.Agents:N0} agents ({BenchmarkData.AgentsPerSupervisor} each), " +
-                  $"{BenchmarkData.Candidates:N0} candidates, {BenchmarkData.ConversationCount:N0} conversations " +
-                  $"({BenchmarkData.Closed:N0} closed, {BenchmarkData.Active / 2:N0} assigned, {BenchmarkData.Active - BenchmarkData.Active / 2:N0} open); " +
-                  $"generated in {generating.Elapsed.TotalSeconds:F1} s");
+                  $"{data.Candidates:N0} candidates, {data.ConversationCount:N0} conversations " +
+                  $"({data.Closed:N0} closed, {data.Active / 2:N0} assigned, {data.Active - data.Active / 2:N0} open); " +
+                  $"expected counts computed in {generating.Elapsed.TotalSeconds:F1} s, rows streamed to each database");
 
 await PostgresBenchmark.RunAsync(options.PostgresConnectionString, data, options, ct);
 if (options.Sqlite) await SqliteBenchmark.RunAsync(data, options, ct);
@@ -36,10 +37,13 @@ static string CpuModel() =>
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
         : "unknown CPU";
 
-sealed record BenchmarkOptions(string PostgresConnectionString, int Iterations, bool Sqlite, bool Alternatives)
+sealed record BenchmarkOptions(string PostgresConnectionString, int Conversations, int Iterations, int BaselineIterations, bool Sqlite, bool Alternatives)
 {
     /// <summary>The app's query, plus with --alternatives the rewrites tried when investigating it.</summary>
     public IReadOnlyList<(string Name, AnalyticsQuery Query)> Queries => SupportChat.Bench.Analytics.Queries.Measured(Alternatives);
+
+    /// <summary>Measured calls of <paramref name="query"/>: fewer for the recount baseline, whose calls grow with the data.</summary>
+    public int IterationsOf(AnalyticsQuery query) => query == SupportChat.Bench.Analytics.Queries.App ? Iterations : BaselineIterations;
 
     public int Warmups => 3;
     /// <summary>One warm-up on SQLite: a slow plan there must not cost minutes before measuring starts.</summary>
@@ -50,21 +54,25 @@ sealed record BenchmarkOptions(string PostgresConnectionString, int Iterations, 
     public static BenchmarkOptions Parse(string[] args)
     {
         string? connectionString = null;
+        var conversations = BenchmarkData.DefaultConversations;
         var iterations = 50;
+        int? baselineIterations = null;
         var sqlite = true;
         var alternatives = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--conversations": conversations = int.Parse(args[++i]); break;
                 case "--iterations": iterations = int.Parse(args[++i]); break;
+                case "--baseline-iterations": baselineIterations = int.Parse(args[++i]); break;
                 case "--no-sqlite": sqlite = false; break;
                 case "--alternatives": alternatives = true; break;
                 case var value when !value.StartsWith("--", StringComparison.Ordinal): connectionString = value; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Usage: AnalyticsBenchmark [postgres-connection-string] [--iterations N] [--no-sqlite] [--alternatives]");
+                default: throw new ArgumentException($"Unknown option {args[i]}. Usage: AnalyticsBenchmark [postgres-connection-string] [--conversations N] [--iterations N] [--baseline-iterations N] [--no-sqlite] [--alternatives]");
             }
         }
-        return new BenchmarkOptions(connectionString ?? FromEnvironment(), iterations, sqlite, alternatives);
+        return new BenchmarkOptions(connectionString ?? FromEnvironment(), conversations, iterations, baselineIterations ?? iterations, sqlite, alternatives);
     }
 
     /// <summary>The server the PG* variables name, built the way Tests/Support/TestDatabase.cs builds it.</summary>
