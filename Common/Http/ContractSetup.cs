@@ -109,7 +109,8 @@ static class ContractSetup
     static void UseMissingContentTypeIs415(this WebApplication app) => app.Use((context, next) =>
     {
         if (!context.Request.Headers.ContainsKey(HeaderNames.ContentType)
-            && context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts
+            && context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<OwnBodyLimit>() is null
+            && endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts
             && !accepts.ContentTypes.Contains("*/*"))
         {
             context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;   // the status-code page writes the envelope
