@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace SupportChat.Features.UploadAttachment;
@@ -25,7 +26,8 @@ sealed class FileTypes
     /// text: served with <c>nosniff</c> it could not run, but a client that ignores the header must never get the chance.
     /// </summary>
     static readonly string[] MarkupTags =
-        ["<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE", "<A", "<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P", "<!--"];
+        ["<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE", "<A", "<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P", "<!--",
+         "<SVG"];   // not in the list (SVG is XML, sniffed by its declaration), but a bare <svg> runs script when rendered as SVG
 
     readonly byte[] _head = new byte[HeadBytes];
     int _headLength;
@@ -42,13 +44,18 @@ sealed class FileTypes
         // Text means text: no NUL or other C0 control character but tab, line feed, form feed and carriage return (and ESC, for terminal colours).
         foreach (var b in chunk)
             if (b < 0x20 && b is not (0x09 or 0x0A or 0x0C or 0x0D or 0x1B)) { _isText = false; return; }
+        var chars = ArrayPool<char>.Shared.Rent(chunk.Length + 4);
         try
         {
-            _utf8.GetCharCount(chunk, flush: false);   // keeps a sequence cut by the chunk's end for the next one
+            _utf8.GetChars(chunk, chars, flush: false);   // keeps a sequence cut by the chunk's end for the next one
         }
         catch (DecoderFallbackException)
         {
             _isText = false;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
         }
     }
 
@@ -64,7 +71,7 @@ sealed class FileTypes
         if (!_isText) return null;
         try
         {
-            _utf8.GetCharCount([], flush: true);   // a sequence cut off by the end of the file
+            _utf8.GetChars([], stackalloc char[4], flush: true);   // a sequence cut off by the end of the file
         }
         catch (DecoderFallbackException)
         {

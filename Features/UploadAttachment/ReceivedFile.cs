@@ -41,6 +41,10 @@ sealed class ReceivedFile : IAsyncDisposable
         {
             problem = await file.ReceiveAsync(new MultipartReader(boundary.ToString(), request.Body), maxBytes, ct);
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem = UploadProblem.TooLarge;   // the body as a whole passed its limit before the file did
+        }
         catch (Exception e) when (e is InvalidDataException or (IOException and not BadHttpRequestException))
         {
             // A malformed body (no closing boundary, headers too long); BadHttpRequestException (Kestrel's own limit) is the exception handler's.

@@ -14,8 +14,11 @@ namespace SupportChat.Features.UploadAttachment;
 sealed class UploadAttachmentEndpoint(SupportChatDb db, AttachmentSettings settings, TimeProvider clock)
     : Endpoint<UploadAttachmentRequest, Envelope<UploadAttachmentResponse>>
 {
-    /// <summary>Room for the multipart framing around the file: boundaries and the part's headers.</summary>
-    const long FramingBytes = 64 * 1024;
+    /// <summary>
+    /// Room for the multipart framing around the file (boundaries, the part's headers) and for the reader's read-ahead
+    /// past the file's end; the file itself is counted exactly (<see cref="ReceivedFile"/>).
+    /// </summary>
+    const long FramingBytes = 1024 * 1024;
 
     public override void Configure()
     {
