@@ -9,6 +9,9 @@ sealed class UploadAttachmentRequest
 {
     [RouteParam] public ObjectId Id { get; set; }
 
+    /// <summary>The file: PNG, JPEG, GIF, WebP, PDF or UTF-8 plain text, decided from its bytes; at most <c>Attachments__MaxBytes</c>
+    /// bytes (10 MiB by default). Never bound by the framework (the endpoint streams it): declared for the OpenAPI document's multipart body.</summary>
+    public IFormFile? File { get; set; }
 }
 
 /// <summary>201: the stored upload, to be sent in a message's <c>attachmentIds</c>.</summary>
