@@ -31,8 +31,8 @@ sealed class Attachment
 
 /// <summary>
 /// An attachment as a message carries it, in every message object and frame: <c>{_id, fileName, fileType, fileSize, isImage}</c>
-/// (<c>fileSize</c> in bytes). Also what the Messages and LiveMessages tables keep for a message, as JSON in their
-/// <c>Attachments</c> column: the same fields the wire shows, fixed once the message is sent.
+/// (<c>fileSize</c> in bytes). Also what the Messages table keeps for a message, as JSON in its
+/// <c>Attachments</c> column (and the live-transcript journal in its payload): the same fields the wire shows, fixed once sent.
 /// </summary>
 /// <param name="Id">The attachment's id, served at <c>GET /attachments/:id</c>.</param>
 /// <param name="FileName">The cleaned display name.</param>
