@@ -4,6 +4,7 @@ using SupportChat.Common.Data;
 using SupportChat.Common.Http;
 using SupportChat.Features.Health;
 using SupportChat.Features.Signup;
+using SupportChat.Features.UploadAttachment;
 using SupportChat.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ if (JwtSettings.Load(builder.Configuration, out var jwtProblem) is not { } jwt) 
 if (SignupSettings.Load(builder.Configuration, out var signupProblem) is not { } signup) return Refuse(signupProblem);
 if (PasswordSettings.Load(builder.Configuration, out var passwordProblem) is not { } passwords) return Refuse(passwordProblem);
 if (RateLimitSettings.Load(builder.Configuration, out var limitProblem) is not { } limits) return Refuse(limitProblem);
+if (AttachmentSettings.Load(builder.Configuration, out var attachmentProblem) is not { } attachments) return Refuse(attachmentProblem);
 if (DatabaseSetup.ProviderProblem(builder.Configuration) is { Length: > 0 } databaseProblem) return Refuse(databaseProblem);
 // Contract: PORT, else 3000; ASPNETCORE_URLS or --urls win when given.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -38,6 +40,8 @@ builder.Services.AddHostedService(services => services.GetRequiredService<Transc
 builder.Services.AddSingleton(passwords);
 builder.Services.AddSingleton<PasswordHashing>();
 builder.Services.AddSingleton(signup);
+builder.Services.AddSingleton(attachments);
+builder.Services.AddHostedService<UnusedAttachmentCleanup>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthReadyEndpoint.ReadyTag]);
 builder.Services.AddConfiguredCors(builder.Configuration).AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddContractEndpoints().AddApiDocs().AddRateLimits(limits);
 

@@ -37,6 +37,21 @@ static class Frames
         writer.WriteString("content"u8, message.Content);
         writer.WritePropertyName("createdAt"u8);
         Json.WriteUtcMilliseconds(writer, message.CreatedAt);
+        if (message.Attachments is { Count: > 0 } attachments)   // absent without any: Part 1 clients see Part 1's frame
+        {
+            writer.WriteStartArray("attachments"u8);
+            foreach (var attachment in attachments)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("_id"u8, attachment.Id.ToString());
+                writer.WriteString("fileName"u8, attachment.FileName);
+                writer.WriteString("fileType"u8, attachment.FileType);
+                writer.WriteNumber("fileSize"u8, attachment.FileSize);
+                writer.WriteBoolean("isImage"u8, attachment.IsImage);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.Flush();

@@ -1,6 +1,13 @@
 using SupportChat.Common;
+using SupportChat.Common.Data;
 
 namespace SupportChat.Realtime;
 
 /// <summary>A chat message of a conversation that is not closed yet; kept in memory until the conversation closes.</summary>
-sealed record LiveMessage(ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt);
+/// <param name="SenderId">Who sent it.</param>
+/// <param name="SenderRole"><c>candidate</c> or <c>agent</c>.</param>
+/// <param name="Content">As sent; may be empty when the message carries attachments.</param>
+/// <param name="CreatedAt">When the room accepted it, to the millisecond.</param>
+/// <param name="Attachments">The files the message carries (CONTRACT.md "Attachments"); null for a message without any.</param>
+sealed record LiveMessage(ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt,
+    IReadOnlyList<MessageAttachment>? Attachments = null);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
+using SupportChat.Common.Data;
 
 namespace SupportChat.Realtime;
 
@@ -60,7 +61,7 @@ sealed class RoomStore(TimeProvider clock)
     }
 
     /// <summary>Appends to the transcript and queues NEW_MESSAGE for every other socket in the room; false if the sender is not in it.</summary>
-    public async Task<bool> SendAsync(ObjectId conversationId, SocketConnection sender, string content)
+    public async Task<bool> SendAsync(ObjectId conversationId, SocketConnection sender, string content, IReadOnlyList<MessageAttachment>? attachments = null)
     {
         while (true)
         {
@@ -74,7 +75,7 @@ sealed class RoomStore(TimeProvider clock)
                     // After shutdown began the last checkpoint is due: a later message could miss it, so it is refused.
                     if (_shuttingDown || !room.Members.Contains(sender)) return false;
                     var now = clock.GetUtcNow().UtcDateTime;
-                    var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
+                    var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments);
                     room.Messages.Add(message);
                     var frame = Frames.NewMessage(conversationId, message);
                     foreach (var member in room.Members)
@@ -85,6 +86,13 @@ sealed class RoomStore(TimeProvider clock)
             }
             await closing;   // the close decides whether this message still has a room to go to
         }
+    }
+
+    /// <summary>Whether the socket is in the conversation's room now (a send checks it again when it appends).</summary>
+    public bool IsMember(ObjectId conversationId, SocketConnection socket)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return false;
+        lock (room) return !room.Retired && room.Members.Contains(socket);
     }
 
     /// <summary>Takes the socket out of the room; false if it was not in it.</summary>

@@ -52,6 +52,11 @@ static class TranscriptJournal
                 writer.WriteString("content"u8, message.Content);
                 writer.WritePropertyName("createdAt"u8);
                 Json.WriteUtcMilliseconds(writer, message.CreatedAt);
+                if (message.Attachments is { Count: > 0 } attachments)   // absent without any, so older payloads read the same
+                {
+                    writer.WritePropertyName("attachments"u8);
+                    JsonSerializer.Serialize(writer, attachments, Json.Options);
+                }
                 writer.WriteEndObject();
                 if (buffer.WrittenCount + writer.BytesPending < maxPayloadBytes) continue;
                 writer.WriteEndArray();
@@ -98,7 +103,7 @@ static class TranscriptJournal
         db.ChangeTracker.Clear();   // the payloads are written: nothing should keep them alive
     }
 
-    sealed record JournalMessage(string SenderId, string SenderRole, string Content, DateTime CreatedAt);
+    sealed record JournalMessage(string SenderId, string SenderRole, string Content, DateTime CreatedAt, MessageAttachment[]? Attachments = null);
     sealed record JournalRun(string ConversationId, int FirstSequence, JournalMessage[] Messages);
 
     static readonly JsonSerializerOptions ReadOptions = new(JsonSerializerDefaults.Web);
@@ -107,5 +112,5 @@ static class TranscriptJournal
     public static IEnumerable<TranscriptWriter.TranscriptRun> Decode(byte[] payload) =>
         (JsonSerializer.Deserialize<JournalRun[]>(payload, ReadOptions) ?? []).Select(run => new TranscriptWriter.TranscriptRun(
             ObjectId.Parse(run.ConversationId), run.FirstSequence,
-            [.. run.Messages.Select(m => new LiveMessage(ObjectId.Parse(m.SenderId), m.SenderRole, m.Content, m.CreatedAt.ToUniversalTime()))]));
+            [.. run.Messages.Select(m => new LiveMessage(ObjectId.Parse(m.SenderId), m.SenderRole, m.Content, m.CreatedAt.ToUniversalTime(), m.Attachments))]));
 }

@@ -19,7 +19,7 @@ sealed class TranscriptWriter
     // Long writes yield this often so that relaying gets the core in between (SQLite's I/O is synchronous, and COPY
     // rows mostly go to a buffer without waiting).
     const int RowsBetweenYields = 100;
-    const string Columns = "\"ConversationId\", \"Sequence\", \"SenderId\", \"SenderRole\", \"Content\", \"CreatedAt\"";
+    const string Columns = "\"ConversationId\", \"Sequence\", \"SenderId\", \"SenderRole\", \"Content\", \"CreatedAt\", \"Attachments\"";
     readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Messages that take positions <c>FirstSequence</c> onwards in the conversation's transcript.</summary>
@@ -68,6 +68,8 @@ sealed class TranscriptWriter
             await importer.WriteAsync(message.SenderRole, NpgsqlDbType.Varchar);
             await importer.WriteAsync(message.Content, NpgsqlDbType.Text);
             await importer.WriteAsync(message.CreatedAt, NpgsqlDbType.TimestampTz);
+            if (MessageAttachment.ToColumn(message.Attachments) is { } attachments) await importer.WriteAsync(attachments, NpgsqlDbType.Text);
+            else await importer.WriteNullAsync();
             // Rows are buffered and flushed synchronously most of the time: a long COPY yields like the SQLite path.
             if ((i + 1) % RowsBetweenYields == 0) await Task.Yield();
         }
@@ -83,8 +85,8 @@ sealed class TranscriptWriter
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO \"Messages\" ({Columns}) VALUES (@conversation, @sequence, @sender, @role, @content, @createdAt)";
-        var parameters = new[] { "@conversation", "@sequence", "@sender", "@role", "@content", "@createdAt" }.Select(name =>
+        insert.CommandText = $"INSERT INTO \"Messages\" ({Columns}) VALUES (@conversation, @sequence, @sender, @role, @content, @createdAt, @attachments)";
+        var parameters = new[] { "@conversation", "@sequence", "@sender", "@role", "@content", "@createdAt", "@attachments" }.Select(name =>
         {
             var parameter = insert.CreateParameter();
             parameter.ParameterName = name;
@@ -100,6 +102,7 @@ sealed class TranscriptWriter
             parameters[3].Value = message.SenderRole;
             parameters[4].Value = message.Content;
             parameters[5].Value = message.CreatedAt;
+            parameters[6].Value = (object?)MessageAttachment.ToColumn(message.Attachments) ?? DBNull.Value;
             await insert.ExecuteNonQueryAsync();
             if ((i + 1) % RowsBetweenYields == 0) await Task.Yield();
         }

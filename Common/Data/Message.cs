@@ -10,4 +10,6 @@ sealed class Message
     public required string SenderRole { get; init; }
     public required string Content { get; init; }
     public required DateTime CreatedAt { get; init; }
+    /// <summary>The message's attachments as JSON (<see cref="MessageAttachment.ToColumn"/>); null without any.</summary>
+    public string? Attachments { get; init; }
 }

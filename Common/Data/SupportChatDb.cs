@@ -11,6 +11,7 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
     public DbSet<TranscriptJournalEntry> TranscriptJournal => Set<TranscriptJournalEntry>();
     public DbSet<SupervisorStats> SupervisorStats => Set<SupervisorStats>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     /// <summary>Filter of the unique index that allows one open-or-assigned conversation per candidate.
     /// Quoted identifiers read the same in SQLite and PostgreSQL.</summary>
@@ -64,6 +65,15 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
             audit.HasIndex(e => new { e.Action, e.At, e.Id });
             audit.HasIndex(e => new { e.ActorId, e.At, e.Id });
             audit.HasIndex(e => new { e.ConversationId, e.At, e.Id });
+        });
+        model.Entity<Attachment>(attachment =>
+        {
+            attachment.HasKey(a => a.Id);
+            attachment.Property(a => a.FileName).HasMaxLength(Attachment.MaxFileNameLength);
+            attachment.Property(a => a.FileType).HasMaxLength(64);
+            attachment.HasIndex(a => a.ConversationId);
+            // The cleanup job's question: unused uploads older than the retention (UsedAt IS NULL AND CreatedAt < cutoff).
+            attachment.HasIndex(a => new { a.UsedAt, a.CreatedAt });
         });
     }
 

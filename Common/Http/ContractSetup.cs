@@ -108,6 +108,14 @@ static class ContractSetup
     /// </summary>
     static void UseMissingContentTypeIs415(this WebApplication app) => app.Use((context, next) =>
     {
+        // A streamed upload's body is multipart/form-data; any other (or none) breaks its schema, as a malformed body would.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<OwnBodyLimit>() is not null)
+        {
+            if (context.Request.HasFormContentType && context.Request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;   // the status-code page writes the envelope
+            return Task.CompletedTask;
+        }
         if (!context.Request.Headers.ContainsKey(HeaderNames.ContentType)
             && context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts
             && !accepts.ContentTypes.Contains("*/*"))

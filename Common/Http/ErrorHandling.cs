@@ -36,6 +36,8 @@ static class ErrorHandling
     /// <summary>After authorization, so a caller learns about 401/403 before anything about the body.</summary>
     public static void UseRequestBodyLimit(this WebApplication app) => app.Use((context, next) =>
     {
+        // A route that streams a larger body sets its own limit once it knows the caller may send one.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<OwnBodyLimit>() is not null) return next(context);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = MaxRequestBodyBytes;
         if (context.Request.ContentLength > MaxRequestBodyBytes)
@@ -63,3 +65,9 @@ static class ErrorHandling
         _ => ReasonPhrases.GetReasonPhrase(status),
     };
 }
+
+/// <summary>
+/// Endpoint metadata: this route reads its body as a stream and enforces its own size limit (and its own 413 message),
+/// so the 64 KiB limit of JSON routes and the JSON content-type rule do not apply to it.
+/// </summary>
+sealed class OwnBodyLimit;

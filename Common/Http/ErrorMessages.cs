@@ -33,4 +33,8 @@ static class ErrorMessages
     public const string AlreadyClosed = "Conversation already closed";
     public const string NotYetAssigned = "Conversation not yet assigned";
     public const string TooManyMessages = "Too many messages";
+
+    public const string FileTypeNotAllowed = "File type not allowed";
+    public const string FileTooLarge = "File too large";
+    public const string LinkInvalid = "Link expired or invalid";
 }

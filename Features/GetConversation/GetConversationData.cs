@@ -11,6 +11,6 @@ static class GetConversationData
 
     internal static Task<List<GetConversationMessage>> GetPersistedMessagesAsync(this SupportChatDb db, ObjectId id, CancellationToken ct) =>
         db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderBy(m => m.Sequence)
-            .Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt))
+            .Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, MessageAttachment.FromColumn(m.Attachments)))
             .ToListAsync(ct);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FastEndpoints;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
@@ -29,25 +28,12 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
         var live = rooms.Transcript(req.Id);
         var conversation = await db.FindConversationAsync(req.Id, ct);
         if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
-        if (!MayRead(User, conversation)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
+        if (!User.MayRead(conversation.CandidateId, conversation.AgentId, conversation.SupervisorId)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
 
         var messages = conversation.Status == ConversationStatus.Closed
             ? await db.GetPersistedMessagesAsync(req.Id, ct)
-            : live.Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt)).ToList();
+            : live.Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, m.Attachments)).ToList();
         await Send.OkAsync(Envelope.Of(new GetConversationResponse(
             conversation.Id, conversation.Status, conversation.AgentId, conversation.SupervisorId, conversation.CandidateId, messages)), ct);
-    }
-
-    static bool MayRead(ClaimsPrincipal caller, Conversation conversation)
-    {
-        var me = caller.UserId();
-        return caller.Role() switch
-        {
-            Common.Auth.Roles.Admin => true,
-            Common.Auth.Roles.Supervisor => conversation.SupervisorId == me,
-            Common.Auth.Roles.Agent => conversation.AgentId == me,
-            Common.Auth.Roles.Candidate => conversation.CandidateId == me,
-            _ => false,
-        };
     }
 }

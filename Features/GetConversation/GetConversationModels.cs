@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using SupportChat.Common;
+using SupportChat.Common.Data;
 
 namespace SupportChat.Features.GetConversation;
 
@@ -18,4 +19,10 @@ sealed record GetConversationResponse(
     IReadOnlyList<GetConversationMessage> Messages);
 
 /// <summary>One message, oldest first in <see cref="GetConversationResponse.Messages"/>.</summary>
-sealed record GetConversationMessage(ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt);
+/// <param name="SenderId">Who sent it.</param>
+/// <param name="SenderRole"><c>candidate</c> or <c>agent</c>.</param>
+/// <param name="Content">As sent; may be empty when the message carries attachments.</param>
+/// <param name="CreatedAt">When the server accepted it.</param>
+/// <param name="Attachments">Only on a message with attachments (CONTRACT.md "Attachments"); absent otherwise, so Part 1 clients see Part 1's shape.</param>
+sealed record GetConversationMessage(ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageAttachment>? Attachments = null);

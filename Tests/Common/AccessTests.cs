@@ -27,6 +27,8 @@ public sealed class AccessTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("POST /conversations/{id}/close", nameof(Permission.CloseUnassigned))]
     [InlineData("GET /admin/analytics", nameof(Permission.Administer))]
     [InlineData("GET /admin/audit", nameof(Permission.Administer))]
+    [InlineData("POST /conversations/{id}/attachments", nameof(Permission.Reply))]
+    [InlineData("GET /attachments/{id}/link", nameof(Permission.ViewConversation))]
     public void Each_signed_in_route_allows_exactly_the_roles_of_its_permission(string route, string permission)
     {
         var endpoint = Endpoints().Single(e => e.Route == route);
@@ -34,10 +36,11 @@ public sealed class AccessTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public void Only_signup_login_and_health_are_open_to_anyone()
+    public void Only_signup_login_health_and_the_attachment_download_are_open_to_anyone()
     {
+        // The download checks the token itself when no signed link is given (GetAttachmentTests covers who may read).
         Endpoints().Where(e => e.Definition.AnonymousVerbs is { Length: > 0 }).Select(e => e.Route).Order()
-            .ShouldBe(["GET /health/live", "GET /health/ready", "POST /auth/login", "POST /auth/signup"]);
+            .ShouldBe(["GET /attachments/{id}", "GET /health/live", "GET /health/ready", "POST /auth/login", "POST /auth/signup"]);
         Endpoints().Where(e => e.Definition.AnonymousVerbs is not { Length: > 0 }).ShouldAllBe(e => e.Definition.AllowedRoles!.Count > 0);
     }
 

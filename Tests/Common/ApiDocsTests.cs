@@ -19,6 +19,8 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
         { "post", "/conversations/{id}/close", [200, 400, 401, 403, 404] },
         { "get", "/admin/analytics", [200, 401, 403] },
         { "get", "/admin/audit", [200, 400, 401, 403] },
+        { "post", "/conversations/{id}/attachments", [201, 400, 401, 403, 404, 409, 413, 415] },
+        { "get", "/attachments/{id}/link", [200, 400, 401, 403, 404] },
         { "get", "/health/live", [200] },
         { "get", "/health/ready", [200, 503] },
     };
@@ -70,7 +72,30 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
             .Order().ToList();
 
         documented.ShouldBe(served);
-        documented.ShouldBe(Routes.Select(r => $"{r[0]} {r[1]}").Order().ToList());
+        documented.ShouldBe(Routes.Select(r => $"{r[0]} {r[1]}").Append("get /attachments/{id}").Order().ToList());
+    }
+
+    [Fact]
+    public async Task The_download_declares_the_file_types_it_serves_and_every_error_and_the_upload_its_multipart_body()
+    {
+        var document = await DocumentAsync();
+        var download = document.GetProperty("paths").GetProperty("/attachments/{id}").GetProperty("get");
+        var responses = download.GetProperty("responses");
+
+        responses.GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name)
+            .ShouldBe(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"], ignoreOrder: true);
+        foreach (var status in new[] { 400, 401, 403, 404, 500 })
+            responses.GetProperty(status.ToString()).GetProperty("content").GetProperty("application/json").GetProperty("schema")
+                .GetProperty("$ref").GetString().ShouldBe("#/components/schemas/ErrorEnvelope");
+        // Anonymous at the door (a signed link needs no token), so its description says who may read instead.
+        download.GetProperty("description").GetString()!.ShouldContain("signed link");
+
+        var upload = document.GetProperty("paths").GetProperty("/conversations/{id}/attachments").GetProperty("post");
+        var schemaRef = upload.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data")
+            .GetProperty("schema").GetProperty("$ref").GetString()!;
+        var file = document.GetProperty("components").GetProperty("schemas").GetProperty(schemaRef.Split('/')[^1])
+            .GetProperty("properties").GetProperty("file");
+        (file.GetProperty("type").GetString(), file.GetProperty("format").GetString()).ShouldBe(("string", "binary"));
     }
 
     [Fact]

@@ -82,6 +82,44 @@ public sealed class RestartTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Attachments_of_live_messages_survive_a_restart_and_the_close_after_it()
+    {
+        TestChat chat;
+        string id;
+        await using (var service = await ServiceProcess.StartAsync(_database))
+        {
+            chat = await service.AssignedConversationAsync();
+            await using var candidate = await service.ConnectAsync(chat.Candidate);
+            await using var agent = await service.ConnectAsync(chat.Agent);
+            await candidate.JoinAsync(chat.Id);
+            await agent.JoinAsync(chat.Id);
+            id = await service.UploadedIdAsync(chat.Id, chat.Candidate.Token, Uploads.Png, "before restart.png");
+            await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "look", attachmentIds = new[] { id } });
+            await agent.ExpectAsync("NEW_MESSAGE");
+            (await service.TerminateAsync()).ShouldBe(0, service.Output);
+        }
+
+        await using (var service = await ServiceProcess.StartAsync(_database))
+        {
+            AttachmentIds(await MessageAsync(service, chat)).ShouldBe([id]);
+            await using var agent = await service.ConnectAsync(chat.Agent);
+            await agent.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id });
+            await agent.ShouldReceiveNothingAsync();
+            var closed = await MessageAsync(service, chat);
+            AttachmentIds(closed).ShouldBe([id]);
+            closed.GetProperty("attachments")[0].GetProperty("fileName").GetString().ShouldBe("before restart.png");
+            using var download = await service.DownloadAsync($"/attachments/{id}", chat.Candidate.Token);
+            (await download.Content.ReadAsByteArrayAsync()).ShouldBe(Uploads.Png);
+        }
+    }
+
+    static async Task<System.Text.Json.JsonElement> MessageAsync(ServiceProcess service, TestChat chat) =>
+        (await service.GetAsync($"/conversations/{chat.Id}", chat.Supervisor.Token)).ShouldSucceed().GetProperty("messages").EnumerateArray().Single();
+
+    static string[] AttachmentIds(System.Text.Json.JsonElement message) =>
+        [.. message.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("_id").GetString()!)];
+
     static async Task ChatAsync(TestSocket candidate, TestUser candidateUser, TestSocket agent, TestUser agentUser, string conversationId,
         List<(string, string)> sent, string label, int count)
     {

@@ -23,6 +23,48 @@ namespace SupportChat.Common.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("SupportChat.Common.Data.Attachment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired();
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200);
+
+                    b.Property<long>("FileSize");
+
+                    b.Property<string>("FileType")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<string>("UploaderId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime?>("UsedAt");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("UsedAt", "CreatedAt");
+
+                    b.ToTable("Attachments");
+                });
+
             modelBuilder.Entity("SupportChat.Common.Data.AuditEvent", b =>
                 {
                     b.Property<string>("Id")
@@ -112,6 +154,8 @@ namespace SupportChat.Common.Data.Migrations
                         .IsFixedLength(false);
 
                     b.Property<int>("Sequence");
+
+                    b.Property<string>("Attachments");
 
                     b.Property<string>("Content")
                         .IsRequired();
