@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FastEndpoints;
 using SupportChat.Common.Auth;
+using SupportChat.Common.Conversations;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
 using SupportChat.Realtime;
@@ -27,18 +28,17 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
         // Live transcript first: if the conversation closes between the two reads, the status read below says so
         // and the persisted transcript is used instead, so no message is ever missing from the answer.
         var live = rooms.Transcript(req.Id);
-        var conversation = await db.FindConversationAsync(req.Id, ct);
+        var conversation = await db.GetConversationObjectAsync(req.Id, ct);
         if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
         if (!MayRead(User, conversation)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
 
         var messages = conversation.Status == ConversationStatus.Closed
             ? await db.GetPersistedMessagesAsync(req.Id, ct)
             : live.Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt)).ToList();
-        await Send.OkAsync(Envelope.Of(new GetConversationResponse(
-            conversation.Id, conversation.Status, conversation.AgentId, conversation.SupervisorId, conversation.CandidateId, messages)), ct);
+        await Send.OkAsync(Envelope.Of(GetConversationResponse.Of(conversation, messages)), ct);
     }
 
-    static bool MayRead(ClaimsPrincipal caller, Conversation conversation)
+    static bool MayRead(ClaimsPrincipal caller, ConversationObject conversation)
     {
         var me = caller.UserId();
         return caller.Role() switch
