@@ -4,6 +4,9 @@ using SupportChat.Common.Http;
 
 namespace SupportChat.Realtime.Events;
 
+/// <summary>SEND_MESSAGE's data.</summary>
+/// <param name="ConversationId">Required: the conversation's id, 24 hexadecimal characters.</param>
+/// <param name="Content">Required: 1–5000 Unicode code points after trimming, no C0 control character but tab, line feed and carriage return; stored and delivered as sent.</param>
 sealed record SendMessageData(string? ConversationId, string? Content);
 
 /// <summary>Contract: content is 1–5000 Unicode code points after trimming, without C0 control characters other than tab,
