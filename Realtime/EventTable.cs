@@ -13,7 +13,7 @@ delegate Task SocketEventHandler(SocketConnection socket, ReadOnlyMemory<byte> d
 /// <summary>A client event: who may send it, what handles it, and what the AsyncAPI document says about it.</summary>
 sealed record EventRoute(string[] AllowedRoles, SocketEventHandler Handle, EventDoc Doc);
 
-/// <summary>What the protocol documentation shows for one event.</summary>
+/// <summary>What <see cref="AsyncApiDocument"/> shows for one event.</summary>
 /// <param name="Data">The type of the frame's <c>data</c>: its JSON schema is generated from it.</param>
 /// <param name="Summary">What it does and who gets what, in a sentence or two.</param>
 /// <param name="Replies">Client events only: the server events its sender may get back, ERROR aside.</param>
@@ -27,7 +27,7 @@ sealed record EventDoc(Type Data, string Summary, string[] Replies, string[] Err
 
 /// <summary>
 /// Wire name → who may send it → what handles it, and every frame the server sends. A new event is one file in Events/
-/// and one row here.
+/// and one row here; <see cref="AsyncApiDocument"/> is generated from these tables, so no event goes undocumented.
 /// </summary>
 static class EventTable
 {

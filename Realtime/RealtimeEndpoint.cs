@@ -26,6 +26,7 @@ static partial class RealtimeEndpoint
         app.Map("/", context => context.WebSockets.IsWebSocketRequest
             ? UpgradeAsync(context, origins)
             : ApiResult.Fail(StatusCodes.Status404NotFound, ErrorMessages.NotFound).ExecuteAsync(context)).ExcludeFromDescription();
+        app.MapAsyncApi();
     }
 
     static Task UpgradeAsync(HttpContext context, string[] allowedOrigins)
