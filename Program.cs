@@ -32,6 +32,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.N
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RoomStore>();
+builder.Services.AddSingleton<Notifications>();
 builder.Services.AddSingleton<TranscriptWriter>();
 builder.Services.AddSingleton<ConversationCloser>();
 builder.Services.AddSingleton<DatabaseGate>();

@@ -5,7 +5,7 @@ using SupportChat.Common.Data;
 namespace SupportChat.Realtime;
 
 /// <summary>Closing a conversation, written once for the HTTP route and the CLOSE_CONVERSATION event.</summary>
-sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimeProvider clock)
+sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, Notifications notifications, TimeProvider clock)
 {
     sealed record PendingClose(ObjectId ConversationId, string ExpectedStatus, ObjectId? ExpectedAgentId, IReadOnlyList<LiveMessage> Transcript,
         AuditActor ClosedBy, string Via)
@@ -22,11 +22,16 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, TimePr
     /// a concurrent join, reassignment or second close makes this return false instead of closing twice or losing messages.
     /// The same transaction records the close for the audit trail: by <paramref name="closedBy"/>, <paramref name="via"/>
     /// one of <see cref="CloseVia"/>.
+    /// Once committed, and once the room has heard CONVERSATION_CLOSED, subscribers get CONVERSATION_UPDATED.
     /// </summary>
-    public Task<bool> CloseAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus, AuditActor closedBy, string via,
-        ObjectId? expectedAgentId = null, SocketConnection? closer = null) =>
-        rooms.CloseAsync(conversationId, transcript =>
+    public async Task<bool> CloseAsync(SupportChatDb db, ObjectId conversationId, string expectedStatus, AuditActor closedBy, string via,
+        ObjectId? expectedAgentId = null, SocketConnection? closer = null)
+    {
+        var closed = await rooms.CloseAsync(conversationId, transcript =>
             CommitWithOthersAsync(db, new PendingClose(conversationId, expectedStatus, expectedAgentId, transcript, closedBy, via)), closer);
+        if (closed) await notifications.ConversationUpdatedAsync(conversationId);
+        return closed;
+    }
 
     /// <summary>
     /// Group commit: closes that queue up behind one write go together in the next transaction, each still conditional on

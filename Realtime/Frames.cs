@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FluentValidation;
 using SupportChat.Common;
 
@@ -9,7 +10,6 @@ namespace SupportChat.Realtime;
 static class Frames
 {
     sealed record Frame<T>(string Event, T Data);
-    sealed record ErrorData(string Message);
 
     public static byte[] Serialize<T>(string eventName, T data) => JsonSerializer.SerializeToUtf8Bytes(new Frame<T>(eventName, data), Json.Options);
 
@@ -119,10 +119,29 @@ static class Frames
     }
 }
 
-/// <summary>The data of JOIN, LEAVE and CLOSE: just the conversation. A string, so a malformed id is a schema error, not a crash.</summary>
+/// <summary>ERROR's data: one of the contract's messages (<see cref="Common.Http.ErrorMessages"/>).</summary>
+/// <param name="Message">The exact text, e.g. <c>You must join the conversation first</c>.</param>
+sealed record ErrorData(string Message);
+
+/// <summary>The data of CONVERSATION_CLOSED and CONVERSATION_UNASSIGNED: which conversation.</summary>
+sealed record ConversationRef(ObjectId ConversationId);
+
+/// <summary>
+/// NEW_MESSAGE's data. <see cref="Frames.NewMessage"/> writes it by hand for speed; this record is its shape for the
+/// AsyncAPI document, and a test holds the two together.
+/// </summary>
+/// <param name="ConversationId">The conversation it was sent in.</param>
+/// <param name="SenderId">Who sent it.</param>
+/// <param name="SenderRole">candidate or agent.</param>
+/// <param name="Content">Exactly as sent.</param>
+/// <param name="CreatedAt">When the server accepted it: ISO-8601 UTC with milliseconds.</param>
+sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt);
+
+/// <summary>The data of JOIN, LEAVE, CLOSE and TYPING: just the conversation. A string, so a malformed id is a schema error, not a crash.</summary>
+/// <param name="ConversationId">Required: the conversation's id, 24 hexadecimal characters.</param>
 sealed record ConversationEventData(string? ConversationId)
 {
-    public ObjectId Id => ObjectId.Parse(ConversationId!);
+    [JsonIgnore] public ObjectId Id => ObjectId.Parse(ConversationId!);
 }
 
 sealed class ConversationEventDataValidator : AbstractValidator<ConversationEventData>

@@ -26,6 +26,7 @@ static partial class RealtimeEndpoint
         app.Map("/", context => context.WebSockets.IsWebSocketRequest
             ? UpgradeAsync(context, origins)
             : ApiResult.Fail(StatusCodes.Status404NotFound, ErrorMessages.NotFound).ExecuteAsync(context)).ExcludeFromDescription();
+        app.MapAsyncApi();
     }
 
     static Task UpgradeAsync(HttpContext context, string[] allowedOrigins)
@@ -72,6 +73,7 @@ static partial class RealtimeEndpoint
         context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(Claims.UserId, userId.ToString()), new Claim(Claims.Role, role)], "token"));
         var connection = new SocketConnection(socket, userId, role);
         var rooms = services.GetRequiredService<RoomStore>();
+        var notifications = services.GetRequiredService<Notifications>();
         rooms.Register(connection);
         LogConnected(logger, userId, connection.Role);
         try
@@ -84,6 +86,7 @@ static partial class RealtimeEndpoint
         }
         finally
         {
+            notifications.Unsubscribe(connection);
             rooms.LeaveAll(connection);
             rooms.Unregister(connection);
             connection.Close(WebSocketCloseStatus.NormalClosure, "");

@@ -23,10 +23,10 @@ sealed class RoomStore(TimeProvider clock)
         public TaskCompletionSource? Closing;
         /// <summary>Removed from the store; whoever still holds it must look the conversation up again.</summary>
         public bool Retired;
+        /// <summary>TYPING: per sending user, when their last one was relayed (<see cref="TimeProvider.GetTimestamp"/>); null until the first.</summary>
+        public Dictionary<ObjectId, long>? TypingRelayedAt;
         public bool IsEmpty => Members.Count == 0 && Messages.Count == 0 && Closing is null;
     }
-
-    sealed record ConversationRef(ObjectId ConversationId);
 
     readonly ConcurrentDictionary<ObjectId, Room> _rooms = new();
     readonly ConcurrentDictionary<SocketConnection, byte> _connections = new();
@@ -93,6 +93,28 @@ sealed class RoomStore(TimeProvider clock)
     {
         if (!_rooms.TryGetValue(conversationId, out var room)) return false;
         lock (room) return !room.Retired && room.Members.Contains(socket);
+    }
+
+    /// <summary>
+    /// TYPING from <paramref name="sender"/>: <see cref="TypingOutcome.Relay"/> with the sockets of the room's other
+    /// users in <paramref name="others"/>, at most once per sending user and <paramref name="interval"/> (CONTRACT.md
+    /// Part 2: one every 2 seconds); <see cref="TypingOutcome.Dropped"/> within it; <see cref="TypingOutcome.NotInRoom"/>
+    /// when the sender has not joined.
+    /// </summary>
+    public TypingOutcome Typing(ObjectId conversationId, SocketConnection sender, TimeSpan interval, out SocketConnection[] others)
+    {
+        others = [];
+        if (!_rooms.TryGetValue(conversationId, out var room)) return TypingOutcome.NotInRoom;
+        lock (room)
+        {
+            if (!room.Members.Contains(sender)) return TypingOutcome.NotInRoom;
+            var relayedAt = room.TypingRelayedAt ??= [];
+            // Per user, not per socket: two tabs typing at once still relay one.
+            if (relayedAt.TryGetValue(sender.UserId, out var last) && clock.GetElapsedTime(last) < interval) return TypingOutcome.Dropped;
+            relayedAt[sender.UserId] = clock.GetTimestamp();
+            others = [.. room.Members.Where(m => m.UserId != sender.UserId)];
+            return TypingOutcome.Relay;
+        }
     }
 
     /// <summary>Takes the socket out of the room; false if it was not in it.</summary>
@@ -191,6 +213,7 @@ sealed class RoomStore(TimeProvider clock)
                         lock (member.Rooms) member.Rooms.Remove(conversationId);
                     room.Members.Clear();
                     room.Messages.Clear();
+                    room.TypingRelayedAt = null;
                 }
                 RetireIfEmpty(conversationId, room);
             }
@@ -292,4 +315,15 @@ sealed class RoomStore(TimeProvider clock)
         room.Retired = true;
         _rooms.TryRemove(KeyValuePair.Create(conversationId, room));
     }
+}
+
+/// <summary>What <see cref="RoomStore.Typing"/> decided.</summary>
+enum TypingOutcome
+{
+    /// <summary>The sender's socket is not in the room: ERROR <c>You must join the conversation first</c>.</summary>
+    NotInRoom,
+    /// <summary>The sender's last TYPING here was relayed less than the interval ago: dropped silently.</summary>
+    Dropped,
+    /// <summary>Relay USER_TYPING to the room's other users.</summary>
+    Relay,
 }

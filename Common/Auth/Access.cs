@@ -21,6 +21,8 @@ enum Permission
     Resolve,
     /// <summary>Read figures and the audit trail about everyone (GET /admin/analytics, GET /admin/audit).</summary>
     Administer,
+    /// <summary>Get live notifications about the conversations one may see (SUBSCRIBE).</summary>
+    Subscribe,
 }
 
 /// <summary>
@@ -39,6 +41,7 @@ static class Access
         [Permission.CloseUnassigned] = [Roles.Admin, Roles.Supervisor],
         [Permission.Resolve] = [Roles.Agent],
         [Permission.Administer] = [Roles.Admin],
+        [Permission.Subscribe] = Roles.All,
     }.ToFrozenDictionary();
 
     /// <summary>The roles allowed <paramref name="permission"/>; every permission has a row.</summary>

@@ -27,7 +27,7 @@ static class ApiDocs
             s.Version = "v1";
             s.Description = "Real-time customer-support chat (CONTRACT.md). Log in, press Authorize and paste the token. "
                 + "Every response is {\"success\": true, \"data\": ...} or {\"success\": false, \"error\": \"...\"}. "
-                + "The WebSocket protocol (ws://HOST/ws?token=JWT) is described in the README.";
+                + "The WebSocket protocol (ws://HOST/ws?token=JWT) is the AsyncAPI 3.0 document at /asyncapi.json.";
             s.AddAuth(Bearer, new OpenApiSecurityScheme
             {
                 Type = OpenApiSecuritySchemeType.Http,

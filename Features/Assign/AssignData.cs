@@ -17,8 +17,10 @@ static class AssignData
     /// Sets the agent unless the conversation closed meanwhile, and records the change with the agent it replaced, in
     /// one transaction. The update is conditional on the agent read just before, so the event's previousAgentId is the
     /// one really replaced: when another assignment got in between, nothing is written and the read is done again.
+    /// Also returns the agent it replaced: null on the first assignment, and when nothing changed.
     /// </summary>
-    internal static async Task<AssignOutcome> AssignAgentAsync(this SupportChatDb db, ObjectId conversationId, ObjectId agentId, AuditActor by, CancellationToken ct)
+    internal static async Task<(AssignOutcome Outcome, ObjectId? PreviousAgentId)> AssignAgentAsync(this SupportChatDb db, ObjectId conversationId,
+        ObjectId agentId, AuditActor by, CancellationToken ct)
     {
         while (true)
         {
@@ -26,8 +28,8 @@ static class AssignData
                 .Where(c => c.Id == conversationId)
                 .Select(c => new { c.Status, c.AgentId })
                 .SingleOrDefaultAsync(ct);
-            if (current is null || current.Status == ConversationStatus.Closed) return AssignOutcome.Refused;
-            if (current.AgentId == agentId) return AssignOutcome.Unchanged;   // nothing changes, so nothing to record
+            if (current is null || current.Status == ConversationStatus.Closed) return (AssignOutcome.Refused, null);
+            if (current.AgentId == agentId) return (AssignOutcome.Unchanged, null);   // nothing changes, so nothing to record
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var previousAgentId = current.AgentId;
@@ -37,7 +39,7 @@ static class AssignData
             if (updated == 0) continue;   // rolled back as the transaction is disposed
             await db.AppendAuditAsync([AuditEvent.Assigned(by, conversationId, agentId, previousAgentId)], ct);
             await transaction.CommitAsync(ct);
-            return AssignOutcome.Assigned;
+            return (AssignOutcome.Assigned, previousAgentId);
         }
     }
 }

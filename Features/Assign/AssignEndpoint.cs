@@ -8,7 +8,7 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.Assign;
 
 /// <summary>POST /conversations/{id}/assign, supervisors only: hand the conversation to one of the caller's agents, or reassign it.</summary>
-sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<AssignRequest, Envelope<AssignResponse>>
+sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms, Notifications notifications) : Endpoint<AssignRequest, Envelope<AssignResponse>>
 {
     public override void Configure()
     {
@@ -19,7 +19,8 @@ sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<Assign
         {
             s.Summary = "Assign or reassign an agent";
             s.Description = "Allowed while the conversation is open or assigned; the status stays as it is. "
-                + "Reassignment removes the previous agent's sockets from the room at once.";
+                + "Reassignment removes the previous agent's sockets from the room at once. Subscribed sockets are notified "
+                + "(CONVERSATION_ASSIGNED, CONVERSATION_UNASSIGNED, CONVERSATION_UPDATED; see /asyncapi.json).";
             s.ExampleRequest = new AssignRequest { AgentId = "6740c0de5d1a2b3c4d000004" };
         });
     }
@@ -40,12 +41,14 @@ sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<Assign
         if (agent.SupervisorId != me) { await Send.FailAsync(403, ErrorMessages.AgentNotYours, ct); return; }
 
         // Conditional: a close that committed since the read above wins, and the assignment is refused like any closed one.
-        if (await db.AssignAgentAsync(req.Id, agent.Id, AuditActor.Of(User), ct) == AssignOutcome.Refused)
+        var (outcome, previousAgentId) = await db.AssignAgentAsync(req.Id, agent.Id, AuditActor.Of(User), ct);
+        if (outcome == AssignOutcome.Refused)
         {
             await Send.FailAsync(403, ErrorMessages.CannotAssign, ct);
             return;
         }
         rooms.EvictAgentsExcept(req.Id, agent.Id);   // contract: the previous agent leaves the room at once
+        if (outcome == AssignOutcome.Assigned) await notifications.ConversationAssignedAsync(req.Id, agent.Id, previousAgentId);
 
         await Send.OkAsync(Envelope.Of(new AssignResponse(req.Id, agent.Id, conversation.SupervisorId)), ct);
     }

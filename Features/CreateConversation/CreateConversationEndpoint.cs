@@ -3,11 +3,12 @@ using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
+using SupportChat.Realtime;
 
 namespace SupportChat.Features.CreateConversation;
 
 /// <summary>POST /conversations, candidates only: ask a supervisor for help; one active conversation per candidate.</summary>
-sealed class CreateConversationEndpoint(SupportChatDb db) : Endpoint<CreateConversationRequest, Envelope<CreateConversationResponse>>
+sealed class CreateConversationEndpoint(SupportChatDb db, Notifications notifications) : Endpoint<CreateConversationRequest, Envelope<CreateConversationResponse>>
 {
     public override void Configure()
     {
@@ -33,6 +34,7 @@ sealed class CreateConversationEndpoint(SupportChatDb db) : Endpoint<CreateConve
         var conversation = new Conversation { CandidateId = User.UserId(), SupervisorId = supervisorId };
         // No check-then-insert: the filtered unique index is what holds when creates race.
         if (!await db.TryInsertAsync(conversation, AuditEvent.ConversationCreated(conversation), ct)) { await Send.FailAsync(409, ErrorMessages.ActiveConversationExists, ct); return; }
+        await notifications.ConversationCreatedAsync(conversation.Id);
 
         await Send.ResponseAsync(Envelope.Of(new CreateConversationResponse(conversation.Id, conversation.Status, supervisorId)), 201, ct);
     }

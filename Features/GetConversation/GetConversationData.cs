@@ -6,9 +6,6 @@ namespace SupportChat.Features.GetConversation;
 
 static class GetConversationData
 {
-    internal static Task<Conversation?> FindConversationAsync(this SupportChatDb db, ObjectId id, CancellationToken ct) =>
-        db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
-
     internal static Task<List<GetConversationMessage>> GetPersistedMessagesAsync(this SupportChatDb db, ObjectId id, CancellationToken ct) =>
         db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderBy(m => m.Sequence)
             .Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, MessageAttachment.FromColumn(m.Attachments)))

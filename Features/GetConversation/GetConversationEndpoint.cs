@@ -1,5 +1,6 @@
 using FastEndpoints;
 using SupportChat.Common.Auth;
+using SupportChat.Common.Conversations;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
 using SupportChat.Realtime;
@@ -26,14 +27,13 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
         // Live transcript first: if the conversation closes between the two reads, the status read below says so
         // and the persisted transcript is used instead, so no message is ever missing from the answer.
         var live = rooms.Transcript(req.Id);
-        var conversation = await db.FindConversationAsync(req.Id, ct);
+        var conversation = await db.GetConversationObjectAsync(req.Id, ct);
         if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
         if (!User.MayRead(conversation.CandidateId, conversation.AgentId, conversation.SupervisorId)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
 
         var messages = conversation.Status == ConversationStatus.Closed
             ? await db.GetPersistedMessagesAsync(req.Id, ct)
             : live.Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, m.Attachments)).ToList();
-        await Send.OkAsync(Envelope.Of(new GetConversationResponse(
-            conversation.Id, conversation.Status, conversation.AgentId, conversation.SupervisorId, conversation.CandidateId, messages)), ct);
+        await Send.OkAsync(Envelope.Of(GetConversationResponse.Of(conversation, messages)), ct);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FastEndpoints;
 using SupportChat.Common;
 using SupportChat.Common.Data;
+using SupportChat.Common.Conversations;
 
 namespace SupportChat.Features.GetConversation;
 
@@ -10,13 +11,18 @@ sealed class GetConversationRequest
     [RouteParam] public ObjectId Id { get; set; }
 }
 
+/// <summary>The conversation object (<see cref="ConversationObject"/>, whose fields it repeats in its order) with its messages.</summary>
 sealed record GetConversationResponse(
     [property: JsonPropertyName("_id")] ObjectId Id,
     string Status,
     ObjectId? AgentId,
     ObjectId SupervisorId,
     ObjectId CandidateId,
-    IReadOnlyList<GetConversationMessage> Messages);
+    IReadOnlyList<GetConversationMessage> Messages)
+{
+    public static GetConversationResponse Of(ConversationObject c, IReadOnlyList<GetConversationMessage> messages) =>
+        new(c.Id, c.Status, c.AgentId, c.SupervisorId, c.CandidateId, messages);
+}
 
 /// <summary>One message, oldest first in <see cref="GetConversationResponse.Messages"/>.</summary>
 /// <param name="SenderId">Who sent it.</param>

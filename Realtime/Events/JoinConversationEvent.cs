@@ -9,7 +9,10 @@ namespace SupportChat.Realtime.Events;
 /// <summary>JOIN_CONVERSATION, candidates and agents: enter the room of one's own conversation; an agent's join moves it from open to assigned.</summary>
 static class JoinConversationEvent
 {
-    sealed record JoinedData(ObjectId ConversationId, string Status);
+    /// <summary>JOINED_CONVERSATION's data.</summary>
+    /// <param name="ConversationId">The conversation joined.</param>
+    /// <param name="Status">Its status after the join: open (a candidate joined before the agent) or assigned.</param>
+    internal sealed record JoinedData(ObjectId ConversationId, string Status);
 
     public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
@@ -24,34 +27,38 @@ static class JoinConversationEvent
         var gate = services.GetRequiredService<DatabaseGate>();
 
         var epoch = rooms.MembershipEpoch;
-        var (problem, status) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
+        var (problem, status, moved) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
         if (problem is null)
         {
             await rooms.JoinAsync(conversationId, socket);
             // A close or reassignment between the check and the join may have swept the room before this socket was in it.
             if (rooms.MembershipEpoch != epoch)
             {
-                (problem, status) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
+                (problem, status, _) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
                 if (problem is not null) rooms.Leave(conversationId, socket);
             }
         }
 
         if (problem is not null) socket.SendError(problem);
         else socket.Enqueue(Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status)));
+        // The status change committed whatever happened since; the joiner hears its own answer first.
+        if (moved) await services.GetRequiredService<Notifications>().ConversationUpdatedAsync(conversationId);
     }
 
-    static async Task<(string? Problem, string Status)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId, CancellationToken ct)
+    /// <summary>The problem that refuses the join (null: none), the status after it, and whether this join moved it to assigned.</summary>
+    static async Task<(string? Problem, string Status, bool Moved)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId,
+        CancellationToken ct)
     {
         var me = socket.UserId;
         var conversation = await ConversationAccess.FindAsync(db, conversationId, ct);
         var isParticipant = conversation is not null && (socket.Role == Roles.Agent ? conversation.AgentId == me : conversation.CandidateId == me);
-        if (!isParticipant) return (ErrorMessages.NotAllowed, "");
-        if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "");
-        if (socket.Role != Roles.Agent || conversation.Status != ConversationStatus.Open) return (null, conversation.Status);
+        if (!isParticipant) return (ErrorMessages.NotAllowed, "", false);
+        if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "", false);
+        if (socket.Role != Roles.Agent || conversation.Status != ConversationStatus.Open) return (null, conversation.Status, false);
 
         // Statuses only move forward, so after a lost race one more read settles it.
         return await MoveToAssignedAsync(db, me, conversationId, ct)
-            ? (null, ConversationStatus.Assigned)
+            ? (null, ConversationStatus.Assigned, true)
             : await AuthorizeAsync(db, socket, conversationId, ct);
     }
 

@@ -6,7 +6,9 @@ namespace SupportChat.Realtime.Events;
 /// <summary>LEAVE_CONVERSATION, candidates and agents: step out of a room; the transcript stays until the conversation closes.</summary>
 static class LeaveConversationEvent
 {
-    sealed record LeftData(ObjectId ConversationId);
+    /// <summary>LEFT_CONVERSATION's data.</summary>
+    /// <param name="ConversationId">The conversation left.</param>
+    internal sealed record LeftData(ObjectId ConversationId);
 
     public static Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {

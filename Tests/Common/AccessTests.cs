@@ -49,6 +49,8 @@ public sealed class AccessTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("SEND_MESSAGE", nameof(Permission.Reply))]
     [InlineData("LEAVE_CONVERSATION", nameof(Permission.Reply))]
     [InlineData("CLOSE_CONVERSATION", nameof(Permission.Resolve))]
+    [InlineData("SUBSCRIBE", nameof(Permission.Subscribe))]
+    [InlineData("TYPING", nameof(Permission.Reply))]
     public void Each_socket_event_allows_exactly_the_roles_of_its_permission(string eventName, string permission)
     {
         EventTable.Routes[eventName].AllowedRoles.ShouldBe(Access.RolesThatMay(Enum.Parse<Permission>(permission)), ignoreOrder: true);

@@ -1,0 +1,43 @@
+using SupportChat.Common;
+using SupportChat.Common.Http;
+
+namespace SupportChat.Realtime.Events;
+
+/// <summary>USER_TYPING's data: who is typing where.</summary>
+/// <param name="ConversationId">The conversation whose room the typing user is in.</param>
+/// <param name="UserId">The typing user.</param>
+/// <param name="Role">candidate or agent.</param>
+sealed record UserTypingData(ObjectId ConversationId, ObjectId UserId, string Role);
+
+/// <summary>
+/// TYPING, candidates and agents in the room (CONTRACT.md Part 2 "WebSocket additions"): USER_TYPING to the subscribed
+/// sockets of the room's other users, at most one per sending user and conversation every 2 seconds; the rest are
+/// dropped without an answer. Nothing goes back to the sender.
+/// </summary>
+static class TypingEvent
+{
+    public static readonly TimeSpan RelayInterval = TimeSpan.FromSeconds(2);
+
+    public static Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
+    {
+        if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
+        {
+            socket.SendError(ErrorMessages.InvalidSchema);
+            return Task.CompletedTask;
+        }
+        switch (services.GetRequiredService<RoomStore>().Typing(request.Id, socket, RelayInterval, out var others))
+        {
+            case TypingOutcome.NotInRoom:
+                socket.SendError(ErrorMessages.JoinFirst);
+                break;
+            case TypingOutcome.Relay:
+                var notifications = services.GetRequiredService<Notifications>();
+                byte[]? frame = null;
+                foreach (var other in others)
+                    if (notifications.IsSubscribed(other))
+                        other.Enqueue(frame ??= Frames.Serialize(EventNames.UserTyping, new UserTypingData(request.Id, socket.UserId, socket.Role)));
+                break;
+        }
+        return Task.CompletedTask;
+    }
+}
