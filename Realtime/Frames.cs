@@ -135,7 +135,10 @@ sealed record ConversationRef(ObjectId ConversationId);
 /// <param name="SenderRole">candidate or agent.</param>
 /// <param name="Content">Exactly as sent.</param>
 /// <param name="CreatedAt">When the server accepted it: ISO-8601 UTC with milliseconds.</param>
-sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt);
+/// <param name="Attachments">Only on a message with attachments (CONTRACT.md "Attachments"); absent otherwise.</param>
+sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<Common.Data.MessageAttachment>? Attachments = null);
 
 /// <summary>The data of JOIN, LEAVE, CLOSE and TYPING: just the conversation. A string, so a malformed id is a schema error, not a crash.</summary>
 /// <param name="ConversationId">Required: the conversation's id, 24 hexadecimal characters.</param>

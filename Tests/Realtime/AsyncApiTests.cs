@@ -40,6 +40,16 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Attachments_are_documented_on_SEND_MESSAGE_and_NEW_MESSAGE()
+    {
+        var messages = (await DocumentAsync()).GetProperty("components").GetProperty("messages");
+        JsonElement Data(string name) => messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("properties");
+
+        Data(EventNames.SendMessage).GetProperty("attachmentIds").GetRawText().ShouldContain("array");
+        Data(EventNames.NewMessage).GetProperty("attachments").GetRawText().ShouldContain("fileName");
+    }
+
+    [Fact]
     public async Task Every_event_name_and_every_table_row_is_documented_with_a_data_schema_and_an_operation()
     {
         var document = await DocumentAsync();
@@ -118,10 +128,15 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
     {
         var documented = Data((await DocumentAsync()).GetProperty("components").GetProperty("messages"), "NEW_MESSAGE");
 
-        var frame = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "hi", DateTime.UtcNow))).RootElement;
+        var attachment = new SupportChat.Common.Data.MessageAttachment(ObjectId.NewId(), "a.png", "image/png", 10, true);
+        var plain = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "hi", DateTime.UtcNow))).RootElement;
+        var withFile = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "", DateTime.UtcNow, [attachment]))).RootElement;
 
-        frame.GetProperty("data").EnumerateObject().Select(p => p.Name)
-            .ShouldBe(documented.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        var properties = documented.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        withFile.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties);
+        // Without files the frame is Part 1's: "attachments" is documented as optional and left out.
+        plain.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties.Where(p => p != "attachments"));
+        documented.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ShouldNotContain("attachments");
     }
 
     [Fact]
