@@ -16,17 +16,25 @@ namespace SupportChat.Realtime;
 /// </summary>
 static class TranscriptJournal
 {
-    /// <summary>A payload is cut after the message that takes it past this many bytes, so no entry needs one huge buffer.</summary>
-    public const int MaxPayloadBytes = 1024 * 1024;
+    /// <summary>
+    /// A payload is cut after the message that takes it past this many bytes: below the large-object heap's 85,000
+    /// bytes, since every large array counts toward a gen2 collection, which walks every live transcript in memory.
+    /// </summary>
+    public const int MaxPayloadBytes = 60 * 1024;
+
+    // One per thread and kept (Encode never awaits): a checkpoint reuses it instead of growing a new one each time.
+    [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
 
     /// <summary>
     /// Encodes <paramref name="runs"/> into payloads of about <paramref name="maxPayloadBytes"/> bytes each (one
-    /// message more at most), cutting a run where a payload fills up; no payload for no messages.
+    /// message more at most), cutting a run where a payload fills up; no payload for no messages. Not reentrant on one
+    /// thread (it never awaits, so it cannot be).
     /// </summary>
     public static List<byte[]> Encode(IEnumerable<TranscriptWriter.TranscriptRun> runs, int maxPayloadBytes = MaxPayloadBytes)
     {
         var payloads = new List<byte[]>();
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2 * MaxPayloadBytes);
+        buffer.ResetWrittenCount();
         using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Options.Encoder });
         var open = false;
         foreach (var run in runs)

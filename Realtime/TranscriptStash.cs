@@ -85,7 +85,7 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
     }
 
     /// <summary>
-    /// One transaction appending a row per ~1 MiB of messages: a sequential write whose cost hardly depends on how
+    /// One transaction appending a row per ~60 KiB of messages: a sequential write whose cost hardly depends on how
     /// many messages it holds. Saving each message as a row of its own (the LiveMessages table until 2026-11-30) cost
     /// a B-tree insert per message on the server's only core: 0.62-0.68x the bare relay's throughput (BENCHMARKS.md).
     /// </summary>

@@ -19,6 +19,7 @@
 #   --repeats N [2]            A/B pairs per chat load (2: real, relay, real, relay)
 #   --sockets N [10000]        idle: sockets, spread over the C conversations as browser tabs
 #   --hold S [10]              idle: seconds the sockets stay connected
+#   --idle-warmup N [1000]     idle: sockets connected and closed again before the measured ones (0: a cold server)
 #   --burst-conversations K [100]  --burst-messages M [200]  --background-conversations B [50]
 #   --scenarios LIST [chat,idle,close-burst]
 #   --postgres                 PostgreSQL instead of SQLite for the real server
@@ -29,7 +30,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-conversations=200 warmup=5 duration=20 rate=5 repeats=2 sockets=10000 hold=10
+conversations=200 warmup=5 duration=20 rate=5 repeats=2 sockets=10000 hold=10 idle_warmup=1000
 burst_conversations=100 burst_messages=200 background_conversations=50
 scenarios=chat,idle,close-burst postgres=0 results="" port=5080
 original_args=("$@")
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
     --repeats) repeats=$2; shift ;;
     --sockets) sockets=$2; shift ;;
     --hold) hold=$2; shift ;;
+    --idle-warmup) idle_warmup=$2; shift ;;
     --burst-conversations) burst_conversations=$2; shift ;;
     --burst-messages) burst_messages=$2; shift ;;
     --background-conversations) background_conversations=$2; shift ;;
@@ -222,12 +224,12 @@ if [ "$run_idle" = 1 ]; then
   start_real
   next_out idle-real
   generator idle --url "$real_url" --roster "$roster" --server-pid "$target_pid" --sockets "$sockets" \
-    --conversations "$conversations" --hold "$hold" --label "$sockets idle" --out "$out"
+    --conversations "$conversations" --hold "$hold" --warmup-sockets "$idle_warmup" --label "$sockets idle" --out "$out"
   stop_target
   start_relay
   next_out idle-relay
   generator idle --bare --url "$relay_url" --server-pid "$target_pid" --sockets "$sockets" \
-    --conversations "$conversations" --hold "$hold" --label "$sockets idle" --out "$out"
+    --conversations "$conversations" --hold "$hold" --warmup-sockets "$idle_warmup" --label "$sockets idle" --out "$out"
   stop_target
 fi
 

@@ -11,6 +11,6 @@ sealed class TranscriptJournalEntry
     /// <summary>Increasing in the order entries were written; restore replays them in this order.</summary>
     public long Id { get; init; }
     public required DateTime WrittenAt { get; init; }
-    /// <summary>UTF-8 JSON, at most about 1 MiB.</summary>
+    /// <summary>UTF-8 JSON, about 60 KiB at most.</summary>
     public required byte[] Payload { get; init; }
 }
