@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FastEndpoints;
@@ -60,27 +59,6 @@ sealed class AuditValidator : Validator<AuditRequest>
     }
 }
 
-/// <summary>ISO-8601 instants as the query string carries them.</summary>
-static class Instant
-{
-    // A time without a zone is refused: it names a different instant on every server.
-    static readonly string[] Formats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
-        "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
-        "yyyy-MM-dd",
-    ];
-
-    public static bool TryParse(string? text, out DateTime utc)
-    {
-        var parsed = DateTimeOffset.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant);
-        utc = parsed ? instant.UtcDateTime : default;
-        return parsed;
-    }
-
-    public static DateTime Parse(string text) => TryParse(text, out var utc) ? utc : throw new FormatException($"'{text}' is not an ISO-8601 instant.");
-}
-
 /// <summary>What one page of the audit trail asks for, parsed; <see cref="AuditData.GetAuditPageAsync"/> runs it.</summary>
 sealed record AuditFilter(
     string? Action, ObjectId? ActorId, ObjectId? ConversationId, DateTime? From, DateTime? To, int Limit, AuditPosition? After);
@@ -101,7 +79,8 @@ sealed record AuditResponse(IReadOnlyList<AuditItem> Items, string? NextCursor);
 /// <param name="Action">user.signed_up, conversation.created, conversation.assigned, conversation.agent_joined, conversation.updated, conversation.closed or auth.login_failed.</param>
 /// <param name="ConversationId">The conversation the action was about.</param>
 /// <param name="TargetUserId">The account the action was done to: the new account, the agent given the conversation, the account whose email a failed login named.</param>
-/// <param name="Details">conversation.assigned: {agentId, previousAgentId} (null on the first assignment); conversation.closed: {via: "http" or "ws", messageCount}; null for the others.</param>
+/// <param name="Details">conversation.assigned: {agentId, previousAgentId} (null on the first assignment); conversation.updated: {fields: the changed
+/// field names (priority, subject), oldPriority and newPriority when the priority changed}; conversation.closed: {via: "http" or "ws", messageCount}; null for the others.</param>
 sealed record AuditItem(
     [property: JsonPropertyName("_id")] ObjectId Id,
     DateTime At,
