@@ -9,10 +9,13 @@ enum Permission
     ViewProfile,
     /// <summary>Open a support conversation (POST /conversations).</summary>
     OpenConversation,
-    /// <summary>Read a conversation and its transcript (GET /conversations/:id): admins any, others their own.</summary>
+    /// <summary>Read conversations and their transcripts (GET /conversations, GET /conversations/:id, GET /conversations/:id/messages): admins any, others their own.</summary>
     ViewConversation,
-    /// <summary>Be a participant: join, leave and write in the room of one's own conversation (JOIN, LEAVE, SEND_MESSAGE).</summary>
+    /// <summary>Be a participant: join, leave and write in the room of one's own conversation (JOIN, LEAVE, SEND_MESSAGE,
+    /// POST /conversations/:id/messages) and mark its messages read (POST /conversations/:id/read).</summary>
     Reply,
+    /// <summary>Set a conversation's subject and priority (PATCH /conversations/:id): admins any, supervisors their own.</summary>
+    Triage,
     /// <summary>Give a conversation addressed to oneself to one of one's agents (POST /conversations/:id/assign).</summary>
     Assign,
     /// <summary>Close a conversation no agent has joined yet (POST /conversations/:id/close): admins any, supervisors their own.</summary>
@@ -38,6 +41,7 @@ static class Access
         [Permission.ViewConversation] = Roles.All,
         [Permission.Reply] = [Roles.Candidate, Roles.Agent],
         [Permission.Assign] = [Roles.Supervisor],
+        [Permission.Triage] = [Roles.Admin, Roles.Supervisor],
         [Permission.CloseUnassigned] = [Roles.Admin, Roles.Supervisor],
         [Permission.Resolve] = [Roles.Agent],
         [Permission.Administer] = [Roles.Admin],
@@ -46,4 +50,21 @@ static class Access
 
     /// <summary>The roles allowed <paramref name="permission"/>; every permission has a row.</summary>
     public static string[] RolesThatMay(Permission permission) => Table[permission];
+
+    /// <summary>
+    /// Whose conversation it is (CONTRACT.md, GET /conversations/:id): an admin may read any, a supervisor those addressed
+    /// to them, an agent the one assigned to them now, a candidate their own.
+    /// </summary>
+    public static bool MayRead(System.Security.Claims.ClaimsPrincipal caller, ObjectId candidateId, ObjectId? agentId, ObjectId supervisorId)
+    {
+        var me = caller.UserId();
+        return caller.Role() switch
+        {
+            Roles.Admin => true,
+            Roles.Supervisor => supervisorId == me,
+            Roles.Agent => agentId == me,
+            Roles.Candidate => candidateId == me,
+            _ => false,
+        };
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using SupportChat.Common.Auth;
 
 namespace SupportChat.Common.Data;
@@ -11,7 +12,7 @@ static class AuditActions
     public const string ConversationCreated = "conversation.created";
     public const string ConversationAssigned = "conversation.assigned";
     public const string ConversationAgentJoined = "conversation.agent_joined";
-    /// <summary>Written by <c>PATCH /conversations/:id</c> (Part 2), which is not built yet; filtering by it is already valid.</summary>
+    /// <summary>Written by <c>PATCH /conversations/:id</c> when the priority or subject changes.</summary>
     public const string ConversationUpdated = "conversation.updated";
     public const string ConversationClosed = "conversation.closed";
     public const string LoginFailed = "auth.login_failed";
@@ -75,6 +76,13 @@ sealed class AuditEvent
     public static AuditEvent AgentJoined(ObjectId agentId, ObjectId conversationId) =>
         Record(AuditActions.ConversationAgentJoined, agentId, Roles.Agent, conversationId);
 
+    /// <summary>
+    /// A PATCH that changed something: <paramref name="fields"/> the changed field names (priority, subject), and the old and
+    /// new priority when it changed (both null otherwise, and then left out of the details). Never the subject's text.
+    /// </summary>
+    public static AuditEvent Updated(AuditActor by, ObjectId conversationId, IReadOnlyList<string> fields, string? oldPriority, string? newPriority) =>
+        Record(AuditActions.ConversationUpdated, by.Id, by.Role, conversationId, details: new UpdatedDetails(fields, oldPriority, newPriority));
+
     /// <summary><paramref name="via"/> is one of <see cref="CloseVia"/>; <paramref name="messageCount"/> the transcript's length.</summary>
     public static AuditEvent Closed(AuditActor by, ObjectId conversationId, string via, int messageCount) =>
         Record(AuditActions.ConversationClosed, by.Id, by.Role, conversationId, details: new ClosedDetails(via, messageCount));
@@ -104,6 +112,11 @@ sealed class AuditEvent
     sealed record AssignedDetails(ObjectId AgentId, ObjectId? PreviousAgentId);
 
     sealed record ClosedDetails(string Via, int MessageCount);
+
+    sealed record UpdatedDetails(
+        IReadOnlyList<string> Fields,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OldPriority,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NewPriority);
 }
 
 /// <summary>Writing events inside the caller's transaction.</summary>

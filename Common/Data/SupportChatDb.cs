@@ -42,6 +42,18 @@ sealed class SupportChatDb(DbContextOptions<SupportChatDb> options) : DbContext(
             conversation.HasIndex(c => c.CandidateId).IsUnique().HasFilter(ActiveConversationFilter)
                 .HasDatabaseName("IX_Conversations_CandidateId_Active");
             conversation.HasIndex(c => new { c.AgentId, c.Status });
+            conversation.Property(c => c.Subject).HasMaxLength(Conversation.SubjectMaxLength);
+            conversation.Property(c => c.SubjectLower).HasMaxLength(Conversation.SubjectMaxLength * 2);   // lower-casing may lengthen
+            conversation.Property(c => c.Priority).HasMaxLength(16).HasDefaultValue(ConversationPriority.Normal);   // rows of an earlier release are normal
+            // GET /conversations reads newest first, keyset on (CreatedAt, Id): one index per scope and per filter, each
+            // ending in that order, so a page is one index range read in order that stops once the page is full.
+            conversation.HasIndex(c => new { c.CreatedAt, c.Id });
+            conversation.HasIndex(c => new { c.SupervisorId, c.CreatedAt, c.Id });
+            conversation.HasIndex(c => new { c.SupervisorId, c.Status, c.CreatedAt, c.Id });
+            conversation.HasIndex(c => new { c.AgentId, c.CreatedAt, c.Id });
+            conversation.HasIndex(c => new { c.CandidateId, c.CreatedAt, c.Id });
+            conversation.HasIndex(c => new { c.Status, c.CreatedAt, c.Id });
+            conversation.HasIndex(c => new { c.Priority, c.CreatedAt, c.Id });
         });
         model.Entity<Message>(message =>
         {

@@ -161,11 +161,18 @@ sealed class MessageBudget(RateLimitSettings settings) : IDisposable
         }));
 
     /// <summary>True and one message spent if the user has room; false means refuse the message (<c>Too many messages</c>).</summary>
-    public bool TrySpend(ObjectId userId)
+    public bool TrySpend(ObjectId userId) => TrySpend(userId, out _);
+
+    /// <summary>As <see cref="TrySpend(ObjectId)"/>; when refused, <paramref name="retryAfterSeconds"/> is when to try again
+    /// (whole seconds, at least 1), for an HTTP send's <c>Retry-After</c>.</summary>
+    public bool TrySpend(ObjectId userId, out int retryAfterSeconds)
     {
+        retryAfterSeconds = 0;
         if (settings.MessagesPerSecond == 0) return true;
         using var lease = _byUser.AttemptAcquire(userId);
-        return lease.IsAcquired;
+        if (lease.IsAcquired) return true;
+        retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        return false;
     }
 
     public void Dispose() => _byUser.Dispose();

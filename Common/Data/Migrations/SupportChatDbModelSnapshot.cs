@@ -117,18 +117,34 @@ namespace SupportChat.Common.Data.Migrations
                         .HasMaxLength(24)
                         .IsFixedLength(false);
 
+                    b.Property<int>("AgentReadSeq");
+
                     b.Property<string>("CandidateId")
                         .IsRequired()
                         .HasMaxLength(24)
                         .IsFixedLength(false);
 
+                    b.Property<int>("CandidateReadSeq");
+
                     b.Property<DateTime?>("ClosedAt");
 
                     b.Property<DateTime>("CreatedAt");
 
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasDefaultValue("normal");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16);
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200);
+
+                    b.Property<string>("SubjectLower")
+                        .HasMaxLength(400);
 
                     b.Property<string>("SupervisorId")
                         .IsRequired()
@@ -143,6 +159,20 @@ namespace SupportChat.Common.Data.Migrations
                         .HasFilter("\"Status\" <> 'closed'");
 
                     b.HasIndex("AgentId", "Status");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("AgentId", "CreatedAt", "Id");
+
+                    b.HasIndex("CandidateId", "CreatedAt", "Id");
+
+                    b.HasIndex("Priority", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id");
+
+                    b.HasIndex("SupervisorId", "CreatedAt", "Id");
+
+                    b.HasIndex("SupervisorId", "Status", "CreatedAt", "Id");
 
                     b.ToTable("Conversations");
                 });
