@@ -21,8 +21,9 @@ static class Frames
     /// <summary>
     /// NEW_MESSAGE, the one frame written per chat message: straight to a writer reused per thread, without the
     /// serializer's object walk. Same dialect as <see cref="Json.Options"/>: its encoder, camelCase, timestamps.
+    /// <paramref name="seq"/> is the message's position in the transcript, 1 for the first (CONTRACT.md Part 2).
     /// </summary>
-    public static byte[] NewMessage(ObjectId conversationId, LiveMessage message)
+    public static byte[] NewMessage(ObjectId conversationId, LiveMessage message, int seq)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -37,6 +38,7 @@ static class Frames
         writer.WriteString("content"u8, message.Content);
         writer.WritePropertyName("createdAt"u8);
         Json.WriteUtcMilliseconds(writer, message.CreatedAt);
+        writer.WriteNumber("seq"u8, seq);
         if (message.Attachments is { Count: > 0 } attachments)   // absent without any: Part 1 clients see Part 1's frame
         {
             writer.WriteStartArray("attachments"u8);

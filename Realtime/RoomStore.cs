@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
+using SupportChat.Common.Conversations;
 
 namespace SupportChat.Realtime;
 
@@ -25,6 +26,8 @@ sealed class RoomStore(TimeProvider clock)
         public bool Retired;
         /// <summary>TYPING: per sending user, when their last one was relayed (<see cref="TimeProvider.GetTimestamp"/>); null until the first.</summary>
         public Dictionary<ObjectId, long>? TypingRelayedAt;
+        /// <summary>A close committed this room's transcript (see <see cref="SettleAfterCloseAsync"/>).</summary>
+        public bool Closed;
         public bool IsEmpty => Members.Count == 0 && Messages.Count == 0 && Closing is null;
     }
 
@@ -74,10 +77,9 @@ sealed class RoomStore(TimeProvider clock)
                 {
                     // After shutdown began the last checkpoint is due: a later message could miss it, so it is refused.
                     if (_shuttingDown || !room.Members.Contains(sender)) return false;
-                    var now = clock.GetUtcNow().UtcDateTime;
-                    var message = new LiveMessage(sender.UserId, sender.Role, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments);
+                    var message = NewMessage(sender.UserId, sender.Role, content, attachments);
                     room.Messages.Add(message);
-                    var frame = Frames.NewMessage(conversationId, message);
+                    var frame = Frames.NewMessage(conversationId, message, room.Messages.Count);
                     foreach (var member in room.Members)
                         if (member != sender) member.Enqueue(frame);
                     return true;
@@ -207,6 +209,7 @@ sealed class RoomStore(TimeProvider clock)
                 room.Closing = null;
                 if (closed)
                 {
+                    room.Closed = true;
                     Interlocked.Increment(ref _membershipEpoch);
                     notify = [.. room.Members.Where(m => m != closer)];
                     foreach (var member in room.Members)
@@ -223,6 +226,115 @@ sealed class RoomStore(TimeProvider clock)
         var frame = Frames.Serialize(EventNames.ConversationClosed, new ConversationRef(conversationId));
         foreach (var member in notify) member.Enqueue(frame);
         return closed;
+    }
+
+    /// <summary>
+    /// A message sent without a socket (POST /conversations/:id/messages, the opening message of POST /conversations),
+    /// appended like a WebSocket send and delivered as NEW_MESSAGE to every socket in the room, the sender's own included.
+    /// The caller checked in the database that the conversation is not closed, reading <see cref="MembershipEpoch"/>
+    /// before; if the epoch moved since, a close may have committed in between and the caller must ask
+    /// <see cref="SettleAfterCloseAsync"/> once the database says closed. Null after shutdown began (the last checkpoint
+    /// is due, so a later message could miss it).
+    /// </summary>
+    public async Task<AppendedMessage?> AppendAsync(ObjectId conversationId, ObjectId senderId, string senderRole, string content)
+    {
+        while (true)
+        {
+            var room = _rooms.GetOrAdd(conversationId, _ => new Room());
+            Task closing;
+            lock (room)
+            {
+                if (room.Retired) continue;
+                if (room.Closing is null)
+                {
+                    if (_shuttingDown)
+                    {
+                        RetireIfEmpty(conversationId, room);
+                        return null;
+                    }
+                    var message = NewMessage(senderId, senderRole, content);
+                    room.Messages.Add(message);
+                    var seq = room.Messages.Count;
+                    var frame = Frames.NewMessage(conversationId, message, seq);
+                    foreach (var member in room.Members) member.Enqueue(frame);
+                    return new AppendedMessage(conversationId, message, seq, room);
+                }
+                closing = room.Closing.Task;
+            }
+            await closing;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AppendAsync"/> for a caller that read <see cref="MembershipEpoch"/> (<paramref name="epochBeforeCheck"/>)
+    /// before checking in the database that the conversation is not closed. If a close may have committed since
+    /// (the epoch moved) and <paramref name="closedNow"/> says it did, the message counts only if that close persisted it.
+    /// Null when refused: <c>LostToClose</c> tells a close that won (answer "Conversation already closed") from shutdown.
+    /// </summary>
+    public async Task<(AppendedMessage? Message, bool LostToClose)> AppendCheckedAsync(ObjectId conversationId, ObjectId senderId, string senderRole,
+        string content, long epochBeforeCheck, Func<Task<bool>> closedNow)
+    {
+        var appended = await AppendAsync(conversationId, senderId, senderRole, content);
+        if (appended is null) return (null, false);
+        if (MembershipEpoch == epochBeforeCheck || !await closedNow()) return (appended, false);
+        return await SettleAfterCloseAsync(appended) ? (appended, false) : (null, true);
+    }
+
+    /// <summary>
+    /// For an <see cref="AppendAsync"/> whose conversation the database now says is closed: true if the message was in the
+    /// transcript the close persisted (it was accepted before the close); false if it landed after the close, in a room
+    /// nobody can join any more, which is then dropped with whatever it holds.
+    /// </summary>
+    public async Task<bool> SettleAfterCloseAsync(AppendedMessage appended)
+    {
+        var room = (Room)appended.Room;
+        while (true)
+        {
+            Task closing;
+            lock (room)
+            {
+                if (room.Closed) return true;
+                if (room.Closing is null)
+                {
+                    foreach (var member in room.Members)
+                        lock (member.Rooms) member.Rooms.Remove(appended.ConversationId);
+                    room.Members.Clear();
+                    room.Messages.Clear();
+                    RetireIfEmpty(appended.ConversationId, room);
+                    return false;
+                }
+                closing = room.Closing.Task;
+            }
+            await closing;
+        }
+    }
+
+    /// <summary>The seq of the last live message (0 without any): what JOINED_CONVERSATION reports as <c>lastSeq</c>.</summary>
+    public int LastSeq(ObjectId conversationId)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return 0;
+        lock (room) return room.Messages.Count;
+    }
+
+    /// <summary>
+    /// The live figures of a conversation (CONTRACT.md Part 2 "Conversation fields"), read under the room's lock so they
+    /// agree with each other; all zero and null without a live transcript. The read markers come from the database.
+    /// </summary>
+    public LiveSummary Summarize(ObjectId conversationId, int candidateReadSeq, int agentReadSeq)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return default;
+        lock (room) return LiveSummary.Of(room.Messages, candidateReadSeq, agentReadSeq);
+    }
+
+    /// <summary>One page of the live transcript (GET /conversations/:id/messages), chosen and copied under the room's lock.</summary>
+    public (HistoryWindow Window, LiveMessage[] Messages) TranscriptPage(ObjectId conversationId, int? before, int? after, int limit)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return (HistoryWindow.Of(0, before, after, limit), []);
+        lock (room)
+        {
+            var window = HistoryWindow.Of(room.Messages.Count, before, after, limit);
+            return (window, window.Count == 0 ? [] : [.. room.Messages.GetRange(window.FirstSeq - 1, window.Count)]);
+        }
     }
 
     /// <summary>Every open socket, joined or not, so shutdown can say goodbye to each.</summary>
@@ -309,6 +421,12 @@ sealed class RoomStore(TimeProvider clock)
         return (rooms, sockets);
     }
 
+    LiveMessage NewMessage(ObjectId senderId, string senderRole, string content, IReadOnlyList<MessageAttachment>? attachments = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new LiveMessage(senderId, senderRole, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments);
+    }
+
     void RetireIfEmpty(ObjectId conversationId, Room room)
     {
         if (!room.IsEmpty) return;
@@ -326,4 +444,28 @@ enum TypingOutcome
     Dropped,
     /// <summary>Relay USER_TYPING to the room's other users.</summary>
     Relay,
+}
+
+/// <summary>What <see cref="RoomStore.AppendAsync"/> appended: the message, its seq, and (opaque) the room it went into.</summary>
+sealed record AppendedMessage(ObjectId ConversationId, LiveMessage Message, int Seq, object Room);
+
+/// <summary>
+/// The figures of a live transcript: <see cref="LastSeq"/> is also the message count (seqs have no gaps),
+/// <see cref="Last"/> the last message (null without any), and the messages of each side the other has not marked read.
+/// </summary>
+readonly record struct LiveSummary(int LastSeq, LiveMessage? Last, int UnreadByCandidate, int UnreadByAgent)
+{
+    /// <summary>Messages with seq above a side's marker and from the other side are unread by that side.</summary>
+    public static LiveSummary Of(IReadOnlyList<LiveMessage> transcript, int candidateReadSeq, int agentReadSeq)
+    {
+        int unreadByCandidate = 0, unreadByAgent = 0;
+        // Only the unread tail is walked: index i holds seq i + 1.
+        for (var i = Math.Max(0, Math.Min(candidateReadSeq, agentReadSeq)); i < transcript.Count; i++)
+        {
+            var fromCandidate = transcript[i].SenderRole == Roles.Candidate;
+            if (!fromCandidate && i >= candidateReadSeq) unreadByCandidate++;
+            if (fromCandidate && i >= agentReadSeq) unreadByAgent++;
+        }
+        return new(transcript.Count, transcript.Count == 0 ? null : transcript[^1], unreadByCandidate, unreadByAgent);
+    }
 }

@@ -12,7 +12,8 @@ static class JoinConversationEvent
     /// <summary>JOINED_CONVERSATION's data.</summary>
     /// <param name="ConversationId">The conversation joined.</param>
     /// <param name="Status">Its status after the join: open (a candidate joined before the agent) or assigned.</param>
-    internal sealed record JoinedData(ObjectId ConversationId, string Status);
+    /// <param name="LastSeq">Part 2: the seq of the conversation's last message, 0 without any.</param>
+    internal sealed record JoinedData(ObjectId ConversationId, string Status, int LastSeq);
 
     public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
@@ -40,7 +41,7 @@ static class JoinConversationEvent
         }
 
         if (problem is not null) socket.SendError(problem);
-        else socket.Enqueue(Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status)));
+        else socket.Enqueue(Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status, rooms.LastSeq(conversationId))));
         // The status change committed whatever happened since; the joiner hears its own answer first.
         if (moved) await services.GetRequiredService<Notifications>().ConversationUpdatedAsync(conversationId);
     }

@@ -19,12 +19,12 @@ public sealed class FramesTests
         var message = new LiveMessage(ObjectId.NewId(), "agent", content, new DateTime(2026, 11, 29, 10, 30, 0, 7, DateTimeKind.Utc));
         var conversationId = ObjectId.NewId();
 
-        var written = Frames.NewMessage(conversationId, message);
+        var written = Frames.NewMessage(conversationId, message, 42);
 
         var serialized = JsonSerializer.SerializeToUtf8Bytes(new
         {
             @event = "NEW_MESSAGE",
-            data = new { conversationId, senderId = message.SenderId, senderRole = message.SenderRole, content, createdAt = message.CreatedAt },
+            data = new { conversationId, senderId = message.SenderId, senderRole = message.SenderRole, content, createdAt = message.CreatedAt, seq = 42 },
         }, Json.Options);
         Encoding.UTF8.GetString(written).ShouldBe(Encoding.UTF8.GetString(serialized));
         JsonDocument.Parse(written).RootElement.GetProperty("data").GetProperty("createdAt").GetString().ShouldBe("2026-11-29T10:30:00.007Z");
@@ -37,8 +37,8 @@ public sealed class FramesTests
         var conversationId = ObjectId.NewId();
         var at = DateTime.UtcNow;
 
-        Frames.NewMessage(conversationId, new LiveMessage(sender, "candidate", new string('x', 5000), at));
-        var next = JsonDocument.Parse(Frames.NewMessage(conversationId, new LiveMessage(sender, "candidate", "short", at))).RootElement;
+        Frames.NewMessage(conversationId, new LiveMessage(sender, "candidate", new string('x', 5000), at), 1);
+        var next = JsonDocument.Parse(Frames.NewMessage(conversationId, new LiveMessage(sender, "candidate", "short", at), 2)).RootElement;
 
         next.GetProperty("data").GetProperty("content").GetString().ShouldBe("short");
     }
