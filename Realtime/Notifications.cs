@@ -15,7 +15,7 @@ namespace SupportChat.Realtime;
 /// <see cref="ConversationObjects.GetConversationObjectAsync"/>), serialized once and queued on every receiving socket
 /// at most once; queuing never waits, so a slow receiver holds up nobody.
 /// </summary>
-sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, DatabaseGate gate, ILogger<Notifications> logger)
+sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, DatabaseGate gate, RoomStore rooms, ILogger<Notifications> logger)
 {
     // Notifications of one conversation are read and queued one at a time: each read happens after its change
     // committed, so in this order every socket's last frame about a conversation shows its latest state.
@@ -110,7 +110,7 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
             var conversation = await gate.RunAsync(async () =>
             {
                 await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-                return await db.GetConversationObjectAsync(conversationId, CancellationToken.None);
+                return await db.GetConversationObjectAsync(conversationId, rooms, CancellationToken.None);   // live figures included
             }, CancellationToken.None);
             if (conversation is not null) compose(conversation, Deliver);
         }

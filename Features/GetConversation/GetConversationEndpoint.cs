@@ -18,7 +18,9 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
         Summary(s =>
         {
             s.Summary = "A conversation with its messages";
-            s.Description = "Messages are the live ones while the conversation is open or assigned, the persisted ones once closed; oldest first.";
+            s.Description = "The conversation object (subject, priority, createdAt, closedAt, lastMessageAt, lastMessagePreview, "
+                + "messageCount, unreadByCandidate, unreadByAgent, exact at any moment) and every message, oldest first, each with its seq. "
+                + "Messages are the live ones while the conversation is open or assigned, the persisted ones once closed.";
         });
     }
 
@@ -27,13 +29,15 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
         // Live transcript first: if the conversation closes between the two reads, the status read below says so
         // and the persisted transcript is used instead, so no message is ever missing from the answer.
         var live = rooms.Transcript(req.Id);
-        var conversation = await db.GetConversationObjectAsync(req.Id, ct);
-        if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
-        if (!User.MayRead(conversation.CandidateId, conversation.AgentId, conversation.SupervisorId)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
+        var row = await db.GetConversationRowAsync(req.Id, ct);
+        if (row is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
+        if (!User.MayRead(row.CandidateId, row.AgentId, row.SupervisorId)) { await Send.FailAsync(403, ErrorMessages.NotAllowed, ct); return; }
 
-        var messages = conversation.Status == ConversationStatus.Closed
+        var messages = row.Status == ConversationStatus.Closed
             ? await db.GetPersistedMessagesAsync(req.Id, ct)
-            : live.Select(m => new GetConversationMessage(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, m.Attachments)).ToList();
+            : live.Select((m, i) => MessageObject.Of(m, i + 1)).ToList();
+        // The figures from the same transcript as the messages, so the two always agree.
+        var conversation = ConversationObject.From(row, LiveSummary.Of(live, row.CandidateReadSeq, row.AgentReadSeq));
         await Send.OkAsync(Envelope.Of(GetConversationResponse.Of(conversation, messages)), ct);
     }
 }

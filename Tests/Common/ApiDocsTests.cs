@@ -13,7 +13,12 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
         { "post", "/auth/signup", [201, 400, 403, 409, 413, 415] },
         { "post", "/auth/login", [200, 400, 401, 413, 415] },
         { "get", "/auth/me", [200, 401] },
-        { "post", "/conversations", [201, 400, 401, 403, 404, 409, 413, 415] },
+        { "post", "/conversations", [201, 400, 401, 403, 404, 409, 413, 415, 429] },
+        { "get", "/conversations", [200, 400, 401] },
+        { "get", "/conversations/{id}/messages", [200, 400, 401, 403, 404] },
+        { "post", "/conversations/{id}/messages", [201, 400, 401, 403, 404, 409, 413, 415, 429] },
+        { "patch", "/conversations/{id}", [200, 400, 401, 403, 404, 413, 415] },
+        { "post", "/conversations/{id}/read", [200, 400, 401, 403, 404, 413, 415] },
         { "post", "/conversations/{id}/assign", [200, 400, 401, 403, 404, 413, 415] },
         { "get", "/conversations/{id}", [200, 400, 401, 403, 404] },
         { "post", "/conversations/{id}/close", [200, 400, 401, 403, 404] },
@@ -105,7 +110,7 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var conversation = schemas.GetProperty("GetConversationResponse").GetProperty("properties");
 
-        conversation.EnumerateObject().Select(p => p.Name).ShouldBe(["_id", "status", "agentId", "supervisorId", "candidateId", "messages"]);
+        conversation.EnumerateObject().Select(p => p.Name).ShouldBe(["_id", "status", "agentId", "supervisorId", "candidateId", "messages", "subject", "priority", "createdAt", "closedAt", "lastMessageAt", "lastMessagePreview", "messageCount", "unreadByCandidate", "unreadByAgent"]);
         foreach (var id in new[] { conversation.GetProperty("_id"), conversation.GetProperty("supervisorId") })
         {
             id.GetProperty("type").GetString().ShouldBe("string");
@@ -121,6 +126,8 @@ public sealed class ApiDocsTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("/auth/login", "LoginRequest", "email")]
     [InlineData("/conversations", "CreateConversationRequest", "supervisorId")]
     [InlineData("/conversations/{id}/assign", "AssignRequest", "agentId")]
+    [InlineData("/conversations/{id}/messages", "PostMessageRequest", "content")]
+    [InlineData("/conversations/{id}/read", "MarkReadRequest", "seq")]
     public async Task Request_bodies_carry_an_example_and_allow_unknown_properties(string path, string schemaName, string exampleField)
     {
         var document = await DocumentAsync();

@@ -46,6 +46,12 @@ public static class ApiClient
     public static Task<ApiResponse> PostRawAsync(this ITestService app, string path, string body, string? token = null, string contentType = "application/json") =>
         app.SendAsync(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType), token);
 
+    public static Task<ApiResponse> PatchAsync(this ITestService app, string path, object? body, string? token = null) =>
+        app.SendAsync(HttpMethod.Patch, path, body is null ? null : JsonContent.Create(body), token);
+
+    public static Task<ApiResponse> PatchRawAsync(this ITestService app, string path, string body, string? token = null) =>
+        app.SendAsync(HttpMethod.Patch, path, new StringContent(body, Encoding.UTF8, "application/json"), token);
+
     public static Task<ApiResponse> GetAsync(this ITestService app, string path, string? token = null) =>
         app.SendAsync(HttpMethod.Get, path, null, token);
 

@@ -18,7 +18,7 @@ public sealed class CreateConversationTests(TestApp app) : IClassFixture<TestApp
 
         var data = (await CreateAsync(new { supervisorId = supervisor.Id }, candidate.Token)).ShouldSucceed(HttpStatusCode.Created);
 
-        data.EnumerateObject().Select(p => p.Name).ShouldBe(["_id", "status", "supervisorId"], ignoreOrder: true);
+        data.EnumerateObject().Select(p => p.Name).ShouldBe(["_id", "status", "agentId", "supervisorId", "candidateId", "subject", "priority", "createdAt", "closedAt", "lastMessageAt", "lastMessagePreview", "messageCount", "unreadByCandidate", "unreadByAgent"], ignoreOrder: true);
         data.GetProperty("_id").GetString()!.ShouldMatch("^[0-9a-f]{24}$");
         data.GetProperty("status").GetString().ShouldBe("open");
         data.GetProperty("supervisorId").GetString().ShouldBe(supervisor.Id);

@@ -25,7 +25,7 @@ public sealed class GetConversationTests(TestApp app) : IClassFixture<TestApp>
 
         var data = (await GetAsync(conversation.Id, conversation.Candidate.Token)).ShouldSucceed();
 
-        data.EnumerateObject().Select(p => p.Name).ShouldBe(["_id", "status", "agentId", "supervisorId", "candidateId", "messages"], ignoreOrder: true);
+        data.EnumerateObject().Select(p => p.Name).ShouldBe(["_id", "status", "agentId", "supervisorId", "candidateId", "messages", "subject", "priority", "createdAt", "closedAt", "lastMessageAt", "lastMessagePreview", "messageCount", "unreadByCandidate", "unreadByAgent"], ignoreOrder: true);
         data.GetProperty("_id").GetString().ShouldBe(conversation.Id);
         data.GetProperty("status").GetString().ShouldBe("open");
         data.GetProperty("agentId").ValueKind.ShouldBe(JsonValueKind.Null);
@@ -216,7 +216,8 @@ public sealed class GetConversationTests(TestApp app) : IClassFixture<TestApp>
         var messages = (await GetAsync(conversation.Id, conversation.Candidate.Token)).ShouldSucceed().GetProperty("messages").EnumerateArray().ToList();
 
         messages.Select(m => m.GetProperty("content").GetString()).ShouldBe(["Hi, I need help", "Hello, how can I help?", "Thanks!"]);
-        messages.ShouldAllBe(m => m.EnumerateObject().Count() == 4);
+        messages.ShouldAllBe(m => m.EnumerateObject().Count() == 5);   // Part 2 adds seq
+        messages.Select(m => m.GetProperty("seq").GetInt32()).ShouldBe([1, 2, 3]);
         messages.Select(m => m.GetProperty("senderId").GetString()).ShouldBe([conversation.Candidate.Id, agent.Id, conversation.Candidate.Id]);
         messages.Select(m => m.GetProperty("senderRole").GetString()).ShouldBe(["candidate", "agent", "candidate"]);
         messages.Select(m => m.GetProperty("createdAt").GetString()).ShouldBe(["2025-03-11T10:30:00.000Z", "2025-03-11T10:31:02.045Z", "2025-03-11T10:31:02.045Z"]);

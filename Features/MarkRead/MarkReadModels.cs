@@ -1,0 +1,20 @@
+using FastEndpoints;
+using FluentValidation;
+using SupportChat.Common;
+
+namespace SupportChat.Features.MarkRead;
+
+/// <summary>The path's conversation and <c>{}</c> or <c>{"seq": N}</c>.</summary>
+sealed class MarkReadRequest
+{
+    [RouteParam] public ObjectId Id { get; set; }
+    /// <summary>Read every message of the other side up to this seq (an integer ≥ 0); absent or null: every message so far.
+    /// Above the last seq it counts as the last seq.</summary>
+    public int? Seq { get; set; }
+}
+
+/// <summary>Shape only: a seq that is not an integer ≥ 0 is 400 <c>Invalid request schema</c>.</summary>
+sealed class MarkReadValidator : Validator<MarkReadRequest>
+{
+    public MarkReadValidator() => RuleFor(r => r.Seq).GreaterThanOrEqualTo(0);
+}
