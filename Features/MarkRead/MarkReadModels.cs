@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation;
 using SupportChat.Common;
@@ -10,6 +11,7 @@ sealed class MarkReadRequest
     [RouteParam] public ObjectId Id { get; set; }
     /// <summary>Read every message of the other side up to this seq (an integer ≥ 0); absent or null: every message so far.
     /// Above the last seq it counts as the last seq.</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]   // the web defaults would take "3" for 3: a string is the wrong type
     public int? Seq { get; set; }
 }
 
