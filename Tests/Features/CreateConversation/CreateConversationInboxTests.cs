@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportChat.Common;
+using SupportChat.Realtime;
 using SupportChat.Tests.Support;
 
 namespace SupportChat.Tests.Features.CreateConversation;
@@ -130,8 +131,9 @@ public sealed class CreateConversationInboxTests(TestApp app) : IClassFixture<Te
         List<(int, string)> rows;
         do
         {
-            rows = await app.WithDbAsync(db => db.LiveMessages.Where(m => m.ConversationId == id).Select(m => new { m.Sequence, m.Content })
-                .ToListAsync().ContinueWith(t => t.Result.Select(r => (r.Sequence, r.Content)).ToList()));
+            var payloads = await app.WithDbAsync(db => db.TranscriptJournal.Select(e => e.Payload).ToListAsync());
+            rows = [.. payloads.SelectMany(TranscriptJournal.Decode).Where(run => run.ConversationId == id)
+                .SelectMany(run => run.Messages.Select((m, i) => (run.FirstSequence + i, m.Content)))];
             if (rows.Count > 0) break;
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);

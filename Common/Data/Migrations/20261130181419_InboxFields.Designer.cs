@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using SupportChat.Common.Data;
 
 #nullable disable
@@ -11,7 +12,7 @@ using SupportChat.Common.Data;
 namespace SupportChat.Common.Data.Migrations
 {
     [DbContext(typeof(SupportChatDb))]
-    [Migration("20261130174716_InboxFields")]
+    [Migration("20261130181419_InboxFields")]
     partial class InboxFields
     {
         /// <inheritdoc />
@@ -132,33 +133,6 @@ namespace SupportChat.Common.Data.Migrations
                     b.ToTable("Conversations");
                 });
 
-            modelBuilder.Entity("SupportChat.Common.Data.LiveMessageRow", b =>
-                {
-                    b.Property<string>("ConversationId")
-                        .HasMaxLength(24)
-                        .IsFixedLength(false);
-
-                    b.Property<int>("Sequence");
-
-                    b.Property<string>("Content")
-                        .IsRequired();
-
-                    b.Property<DateTime>("CreatedAt");
-
-                    b.Property<string>("SenderId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .IsFixedLength(false);
-
-                    b.Property<string>("SenderRole")
-                        .IsRequired()
-                        .HasMaxLength(16);
-
-                    b.HasKey("ConversationId", "Sequence");
-
-                    b.ToTable("LiveMessages", (string)null);
-                });
-
             modelBuilder.Entity("SupportChat.Common.Data.Message", b =>
                 {
                     b.Property<string>("ConversationId")
@@ -197,6 +171,23 @@ namespace SupportChat.Common.Data.Migrations
                     b.HasKey("SupervisorId");
 
                     b.ToTable("SupervisorStats");
+                });
+
+            modelBuilder.Entity("SupportChat.Common.Data.TranscriptJournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired();
+
+                    b.Property<DateTime>("WrittenAt");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TranscriptJournal", (string)null);
                 });
 
             modelBuilder.Entity("SupportChat.Common.Data.User", b =>
