@@ -35,7 +35,12 @@ static class ListConversationsData
         if (filter.AgentId is { } agentId) conversations = conversations.Where(c => c.AgentId == agentId);
         if (filter.SupervisorId is { } supervisorId) conversations = conversations.Where(c => c.SupervisorId == supervisorId);
         // Lower-cased on both sides by .NET, so SQLite (whose lower() knows only ASCII) and PostgreSQL agree.
-        if (filter.SubjectContainsLower is { } q) conversations = conversations.Where(c => c.SubjectLower != null && c.SubjectLower.Contains(q));
+        // A LIKE pattern with the wildcards escaped, not Contains: PostgreSQL's trigram index serves LIKE, not strpos().
+        if (filter.SubjectContainsLower is { } q)
+        {
+            var pattern = $"%{q.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%";
+            conversations = conversations.Where(c => c.SubjectLower != null && EF.Functions.Like(c.SubjectLower, pattern, @"\"));
+        }
         if (filter.CreatedFrom is { } from) conversations = conversations.Where(c => c.CreatedAt >= from);
         if (filter.CreatedTo is { } to) conversations = conversations.Where(c => c.CreatedAt < to);
         if (filter.After is var (at, id))

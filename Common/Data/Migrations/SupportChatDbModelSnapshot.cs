@@ -21,7 +21,9 @@ namespace SupportChat.Common.Data.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("Npgsql:PostgresExtension:pg_trgm", ",,")
+                .HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("SupportChat.Common.Data.Attachment", b =>
                 {
@@ -157,6 +159,11 @@ namespace SupportChat.Common.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_Conversations_CandidateId_Active")
                         .HasFilter("\"Status\" <> 'closed'");
+
+                    b.HasIndex("SubjectLower")
+                        .HasDatabaseName("IX_Conversations_SubjectLower_Trigram")
+                        .HasAnnotation("Npgsql:IndexMethod", "gin")
+                        .HasAnnotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
                     b.HasIndex("AgentId", "Status");
 

@@ -191,6 +191,10 @@ public sealed class ListConversationsTests(TestApp app) : IClassFixture<TestApp>
         (await IdsAsync($"q={Uri.EscapeDataString("ÜBER")}", supervisor.Token)).ShouldBe([umlaut]);
         (await IdsAsync("q=%25", supervisor.Token)).ShouldBeEmpty();   // a LIKE wildcard is a plain character here
         (await IdsAsync("q=_", supervisor.Token)).ShouldBeEmpty();
+        var wildcards = await CreateAsync(supervisor, subject: @"Sale 50%_off at C:\shop");
+        (await IdsAsync("q=0%25_o", supervisor.Token)).ShouldBe([wildcards]);
+        (await IdsAsync("q=%5Cshop", supervisor.Token)).ShouldBe([wildcards]);
+        (await IdsAsync("q=50%25%25", supervisor.Token)).ShouldBeEmpty();
     }
 
     [Fact]

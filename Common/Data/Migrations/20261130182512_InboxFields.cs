@@ -10,6 +10,10 @@ namespace SupportChat.Common.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // By hand, as the index's annotations below: CREATE EXTENSION IF NOT EXISTS pg_trgm on PostgreSQL, nothing on SQLite.
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
             migrationBuilder.AddColumn<int>(
                 name: "AgentReadSeq",
                 table: "Conversations",
@@ -67,6 +71,14 @@ namespace SupportChat.Common.Data.Migrations
                 columns: new[] { "Status", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Conversations_SubjectLower_Trigram",
+                table: "Conversations",
+                column: "SubjectLower")
+                // Written by hand: a migration generated on SQLite leaves PostgreSQL's annotations out (SQLite ignores them).
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_SupervisorId_CreatedAt_Id",
                 table: "Conversations",
                 columns: new[] { "SupervisorId", "CreatedAt", "Id" });
@@ -98,6 +110,10 @@ namespace SupportChat.Common.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Conversations_Status_CreatedAt_Id",
+                table: "Conversations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Conversations_SubjectLower_Trigram",
                 table: "Conversations");
 
             migrationBuilder.DropIndex(

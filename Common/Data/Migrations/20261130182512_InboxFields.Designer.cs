@@ -12,14 +12,16 @@ using SupportChat.Common.Data;
 namespace SupportChat.Common.Data.Migrations
 {
     [DbContext(typeof(SupportChatDb))]
-    [Migration("20261130181419_InboxFields")]
+    [Migration("20261130182512_InboxFields")]
     partial class InboxFields
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("Npgsql:PostgresExtension:pg_trgm", ",,")
+                .HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("SupportChat.Common.Data.AuditEvent", b =>
                 {
@@ -113,6 +115,11 @@ namespace SupportChat.Common.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_Conversations_CandidateId_Active")
                         .HasFilter("\"Status\" <> 'closed'");
+
+                    b.HasIndex("SubjectLower")
+                        .HasDatabaseName("IX_Conversations_SubjectLower_Trigram")
+                        .HasAnnotation("Npgsql:IndexMethod", "gin")
+                        .HasAnnotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
                     b.HasIndex("AgentId", "Status");
 
