@@ -64,9 +64,10 @@ static class EventTable
     public static readonly FrozenDictionary<string, EventDoc> ServerEvents = new Dictionary<string, EventDoc>
     {
         [EventNames.JoinedConversation] = EventDoc.Sent(typeof(JoinConversationEvent.JoinedData),
-            "To the joining socket: the conversation's status after the join."),
+            "To the joining socket: the conversation's status after the join and lastSeq, the seq of its last message (0 without any)."),
         [EventNames.NewMessage] = EventDoc.Sent(typeof(NewMessageData),
-            "A message, to every socket in the room but the sender's."),
+            "A message with its seq: a SEND_MESSAGE to every socket in the room but the sender's; a message sent over HTTP "
+            + "(POST /conversations/:id/messages) to every socket in the room, the sender's own included."),
         [EventNames.LeftConversation] = EventDoc.Sent(typeof(LeaveConversationEvent.LeftData),
             "To the leaving socket."),
         [EventNames.ConversationClosed] = EventDoc.Sent(typeof(ConversationRef),

@@ -137,8 +137,9 @@ sealed record ConversationRef(ObjectId ConversationId);
 /// <param name="SenderRole">candidate or agent.</param>
 /// <param name="Content">Exactly as sent.</param>
 /// <param name="CreatedAt">When the server accepted it: ISO-8601 UTC with milliseconds.</param>
+/// <param name="Seq">Its position in the conversation, 1, 2, 3, … in the order the server accepted it (CONTRACT.md Part 2).</param>
 /// <param name="Attachments">Only on a message with attachments (CONTRACT.md "Attachments"); absent otherwise.</param>
-sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt,
+sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt, int Seq,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<Common.Data.MessageAttachment>? Attachments = null);
 

@@ -50,21 +50,4 @@ static class Access
 
     /// <summary>The roles allowed <paramref name="permission"/>; every permission has a row.</summary>
     public static string[] RolesThatMay(Permission permission) => Table[permission];
-
-    /// <summary>
-    /// Whose conversation it is (CONTRACT.md, GET /conversations/:id): an admin may read any, a supervisor those addressed
-    /// to them, an agent the one assigned to them now, a candidate their own.
-    /// </summary>
-    public static bool MayRead(System.Security.Claims.ClaimsPrincipal caller, ObjectId candidateId, ObjectId? agentId, ObjectId supervisorId)
-    {
-        var me = caller.UserId();
-        return caller.Role() switch
-        {
-            Roles.Admin => true,
-            Roles.Supervisor => supervisorId == me,
-            Roles.Agent => agentId == me,
-            Roles.Candidate => candidateId == me,
-            _ => false,
-        };
-    }
 }

@@ -25,7 +25,7 @@ static class ListMessagesData
         var messages = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == id && m.Sequence >= from && m.Sequence <= to)
             .OrderBy(m => m.Sequence)
-            .Select(m => new MessageObject(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, m.Sequence + 1))
+            .Select(m => new MessageObject(m.SenderId, m.SenderRole, m.Content, m.CreatedAt, m.Sequence + 1, MessageAttachment.FromColumn(m.Attachments)))
             .ToListAsync(ct);
         return (window, messages);
     }

@@ -33,7 +33,7 @@ sealed class ListMessagesEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<
         var (liveWindow, live) = rooms.TranscriptPage(req.Id, req.Before, req.After, limit);
         var conversation = await db.FindConversationAsync(req.Id, ct);
         if (conversation is null) { await Send.FailAsync(404, ErrorMessages.ConversationNotFound, ct); return; }
-        if (!Access.MayRead(User, conversation.CandidateId, conversation.AgentId, conversation.SupervisorId))
+        if (!User.MayRead(conversation.CandidateId, conversation.AgentId, conversation.SupervisorId))
         {
             await Send.FailAsync(403, ErrorMessages.NotAllowed, ct);
             return;

@@ -12,9 +12,10 @@ static class UpdateConversationData
     /// <summary>
     /// Sets what the request changes and records it, in one transaction. The update is conditional on the values read just
     /// before, so the event's old priority and changed fields are the ones really replaced: when another change got in
-    /// between, nothing is written and the read is done again. A request that changes nothing writes and records nothing.
+    /// between, nothing is written and the read is done again. A request that changes nothing writes and records nothing
+    /// (false).
     /// </summary>
-    internal static async Task UpdateAsync(this SupportChatDb db, ObjectId id, UpdateConversationRequest req, AuditActor by, CancellationToken ct)
+    internal static async Task<bool> UpdateAsync(this SupportChatDb db, ObjectId id, UpdateConversationRequest req, AuditActor by, CancellationToken ct)
     {
         while (true)
         {
@@ -24,7 +25,7 @@ static class UpdateConversationData
             List<string> fields = [];
             if (priority != current.Priority) fields.Add("priority");
             if (!string.Equals(subject, current.Subject, StringComparison.Ordinal)) fields.Add("subject");
-            if (fields.Count == 0) return;
+            if (fields.Count == 0) return false;
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var (oldPriority, oldSubject, subjectLower) = (current.Priority, current.Subject, subject?.ToLowerInvariant());
@@ -36,7 +37,7 @@ static class UpdateConversationData
             var priorityChanged = fields.Contains("priority");
             await db.AppendAuditAsync([AuditEvent.Updated(by, id, fields, priorityChanged ? oldPriority : null, priorityChanged ? priority : null)], ct);
             await transaction.CommitAsync(ct);
-            return;
+            return true;
         }
     }
 }

@@ -8,7 +8,7 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.UpdateConversation;
 
 /// <summary>PATCH /conversations/{id}, admins (any) and supervisors (own): set the priority or subject, in any status.</summary>
-sealed class UpdateConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<UpdateConversationRequest, Envelope<ConversationObject>>
+sealed class UpdateConversationEndpoint(SupportChatDb db, RoomStore rooms, Notifications notifications) : Endpoint<UpdateConversationRequest, Envelope<ConversationObject>>
 {
     public override void Configure()
     {
@@ -37,7 +37,8 @@ sealed class UpdateConversationEndpoint(SupportChatDb db, RoomStore rooms) : End
             return;
         }
 
-        await db.UpdateAsync(req.Id, req, AuditActor.Of(User), ct);
+        // CONTRACT.md Part 2: a priority or subject change is a CONVERSATION_UPDATED, once it has committed.
+        if (await db.UpdateAsync(req.Id, req, AuditActor.Of(User), ct)) await notifications.ConversationUpdatedAsync(req.Id);
         await Send.OkAsync(Envelope.Of((await db.GetConversationObjectAsync(req.Id, rooms, ct))!), ct);
     }
 }

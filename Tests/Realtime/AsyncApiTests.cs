@@ -129,8 +129,8 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
         var documented = Data((await DocumentAsync()).GetProperty("components").GetProperty("messages"), "NEW_MESSAGE");
 
         var attachment = new SupportChat.Common.Data.MessageAttachment(ObjectId.NewId(), "a.png", "image/png", 10, true);
-        var plain = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "hi", DateTime.UtcNow))).RootElement;
-        var withFile = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "", DateTime.UtcNow, [attachment]))).RootElement;
+        var plain = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "hi", DateTime.UtcNow), 1)).RootElement;
+        var withFile = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "", DateTime.UtcNow, [attachment]), 2)).RootElement;
 
         var properties = documented.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         withFile.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties);

@@ -61,6 +61,26 @@ public sealed class UpdateConversationTests(TestApp app) : IClassFixture<TestApp
     }
 
     [Fact]
+    public async Task A_change_is_a_conversation_updated_notification_and_no_change_is_none()
+    {
+        var chat = await app.NewConversationAsync();
+        await using var candidate = await app.SubscribedAsync(chat.Candidate);
+        await using var supervisor = await app.SubscribedAsync(chat.Supervisor);
+
+        (await PatchAsync(chat.Id, new { priority = "high", subject = "Late parcel" }, chat.Supervisor.Token)).ShouldSucceed();
+
+        foreach (var socket in new[] { candidate, supervisor })
+        {
+            var updated = await socket.ExpectAsync("CONVERSATION_UPDATED");
+            updated.Data.GetProperty("_id").GetString().ShouldBe(chat.Id);
+            (updated.Data.GetProperty("priority").GetString(), updated.Data.GetProperty("subject").GetString()).ShouldBe(("high", "Late parcel"));
+        }
+        (await PatchAsync(chat.Id, new { priority = "high" }, chat.Supervisor.Token)).ShouldSucceed();
+        await candidate.ShouldReceiveNothingAsync();
+        await supervisor.ShouldReceiveNothingAsync();
+    }
+
+    [Fact]
     public async Task Setting_what_is_already_set_answers_200_and_records_nothing()
     {
         var chat = await app.NewConversationAsync();

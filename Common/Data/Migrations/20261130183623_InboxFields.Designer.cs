@@ -12,7 +12,7 @@ using SupportChat.Common.Data;
 namespace SupportChat.Common.Data.Migrations
 {
     [DbContext(typeof(SupportChatDb))]
-    [Migration("20261130182512_InboxFields")]
+    [Migration("20261130183623_InboxFields")]
     partial class InboxFields
     {
         /// <inheritdoc />
@@ -22,6 +22,48 @@ namespace SupportChat.Common.Data.Migrations
             modelBuilder
                 .HasAnnotation("Npgsql:PostgresExtension:pg_trgm", ",,")
                 .HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("SupportChat.Common.Data.Attachment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired();
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200);
+
+                    b.Property<long>("FileSize");
+
+                    b.Property<string>("FileType")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<string>("UploaderId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime?>("UsedAt");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("UsedAt", "CreatedAt");
+
+                    b.ToTable("Attachments");
+                });
 
             modelBuilder.Entity("SupportChat.Common.Data.AuditEvent", b =>
                 {
@@ -147,6 +189,8 @@ namespace SupportChat.Common.Data.Migrations
                         .IsFixedLength(false);
 
                     b.Property<int>("Sequence");
+
+                    b.Property<string>("Attachments");
 
                     b.Property<string>("Content")
                         .IsRequired();
