@@ -236,7 +236,8 @@ sealed class RoomStore(TimeProvider clock)
     /// <see cref="SettleAfterCloseAsync"/> once the database says closed. Null after shutdown began (the last checkpoint
     /// is due, so a later message could miss it).
     /// </summary>
-    public async Task<AppendedMessage?> AppendAsync(ObjectId conversationId, ObjectId senderId, string senderRole, string content)
+    public async Task<AppendedMessage?> AppendAsync(ObjectId conversationId, ObjectId senderId, string senderRole, string content,
+        IReadOnlyList<MessageAttachment>? attachments = null)
     {
         while (true)
         {
@@ -252,7 +253,7 @@ sealed class RoomStore(TimeProvider clock)
                         RetireIfEmpty(conversationId, room);
                         return null;
                     }
-                    var message = NewMessage(senderId, senderRole, content);
+                    var message = NewMessage(senderId, senderRole, content, attachments);
                     room.Messages.Add(message);
                     var seq = room.Messages.Count;
                     var frame = Frames.NewMessage(conversationId, message, seq);
@@ -272,9 +273,9 @@ sealed class RoomStore(TimeProvider clock)
     /// Null when refused: <c>LostToClose</c> tells a close that won (answer "Conversation already closed") from shutdown.
     /// </summary>
     public async Task<(AppendedMessage? Message, bool LostToClose)> AppendCheckedAsync(ObjectId conversationId, ObjectId senderId, string senderRole,
-        string content, long epochBeforeCheck, Func<Task<bool>> closedNow)
+        string content, long epochBeforeCheck, Func<Task<bool>> closedNow, IReadOnlyList<MessageAttachment>? attachments = null)
     {
-        var appended = await AppendAsync(conversationId, senderId, senderRole, content);
+        var appended = await AppendAsync(conversationId, senderId, senderRole, content, attachments);
         if (appended is null) return (null, false);
         if (MembershipEpoch == epochBeforeCheck || !await closedNow()) return (appended, false);
         return await SettleAfterCloseAsync(appended) ? (appended, false) : (null, true);

@@ -1,4 +1,5 @@
 using FastEndpoints;
+using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Http;
@@ -7,7 +8,7 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.PostMessage;
 
 /// <summary>POST /conversations/{id}/messages, the candidate (own conversation) or the assigned agent: send a message without a socket.</summary>
-sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudget budget) : Endpoint<PostMessageRequest, Envelope<PostMessageResponse>>
+sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudget budget, TimeProvider clock) : Endpoint<PostMessageRequest, Envelope<PostMessageResponse>>
 {
     public override void Configure()
     {
@@ -20,7 +21,8 @@ sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudge
             s.Description = "Appended to the live transcript like a WebSocket message and delivered as NEW_MESSAGE (with its seq) to every "
                 + "socket in the room, the sender's own included. Someone else's conversation: 403; closed: 409 Conversation already "
                 + "closed; an agent while the status is open: 409 Conversation not yet assigned. Counts toward the sender's message "
-                + "budget, shared with WebSocket sends (429 Too many requests with Retry-After past it).";
+                + "budget, shared with WebSocket sends (429 Too many requests with Retry-After past it). attachmentIds (optional, 1-5 of the "
+                + "caller's unused uploads to this conversation; content may then be empty or absent): an unusable id is 400 Invalid request schema.";
             s.ExampleRequest = new PostMessageRequest { Content = "Hi, I need help with my order." };
         });
     }
@@ -47,11 +49,21 @@ sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudge
             return;
         }
 
-        var (appended, lostToClose) = await rooms.AppendCheckedAsync(req.Id, me, role, req.Content!, epoch, () => db.IsClosedAsync(req.Id, ct));
+        IReadOnlyList<MessageAttachment>? attachments = null;
+        if (req.AttachmentIds is { } ids)
+        {
+            // Unknown, someone else's, another conversation's or already used: part of the schema (CONTRACT.md "Attachments").
+            attachments = await AttachmentClaims.TryClaimAsync(db, [.. ids.Select(id => ObjectId.Parse(id!))], me, req.Id, clock.GetUtcNow().UtcDateTime, ct);
+            if (attachments is null) { await Send.FailAsync(400, ErrorMessages.InvalidSchema, ct); return; }
+        }
+
+        var (appended, lostToClose) = await rooms.AppendCheckedAsync(req.Id, me, role, req.Content ?? "", epoch, () => db.IsClosedAsync(req.Id, ct), attachments);
+        if (appended is null && attachments is not null) await AttachmentClaims.ReleaseAsync(db, attachments);   // not sent: the uploads stay usable
         if (lostToClose) { await Send.FailAsync(409, ErrorMessages.AlreadyClosed, ct); return; }
         if (appended is null) throw new InvalidOperationException("The server is shutting down: the message was not accepted.");
 
         var message = appended.Message;
-        await Send.ResponseAsync(Envelope.Of(new PostMessageResponse(req.Id, message.SenderId, message.SenderRole, message.Content, message.CreatedAt, appended.Seq)), 201, ct);
+        await Send.ResponseAsync(Envelope.Of(new PostMessageResponse(req.Id, message.SenderId, message.SenderRole, message.Content, message.CreatedAt,
+            appended.Seq, message.Attachments)), 201, ct);
     }
 }

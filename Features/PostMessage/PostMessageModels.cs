@@ -1,24 +1,37 @@
+using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation;
 using SupportChat.Common;
+using SupportChat.Common.Data;
 using SupportChat.Realtime.Events;
 
 namespace SupportChat.Features.PostMessage;
 
-/// <summary>The path's conversation and <c>{content}</c>.</summary>
+/// <summary>The path's conversation and <c>{content, attachmentIds}</c>.</summary>
 sealed class PostMessageRequest
 {
     [RouteParam] public ObjectId Id { get; set; }
     /// <summary>SEND_MESSAGE's rules: 1–5000 Unicode code points after trimming, no C0 control character but tab, line feed and
-    /// carriage return; stored and delivered exactly as sent.</summary>
+    /// carriage return; stored and delivered exactly as sent. May be empty or absent when the message carries attachments.</summary>
     public string? Content { get; set; }
+    /// <summary>Optional (CONTRACT.md "Attachments"): 1–5 distinct ids of the caller's unused uploads to this conversation.</summary>
+    public string?[]? AttachmentIds { get; set; }
 }
 
-/// <summary>Shape only: content breaking SEND_MESSAGE's rules is 400 <c>Invalid request schema</c> (CONTRACT.md "WebSocket", "Limits").</summary>
+/// <summary>Shape only: SEND_MESSAGE's rules (CONTRACT.md "WebSocket", "Limits", "Attachments"); breaking them is 400 <c>Invalid request schema</c>.</summary>
 sealed class PostMessageValidator : Validator<PostMessageRequest>
 {
-    public PostMessageValidator() =>
-        RuleFor(r => r.Content).CodePointLength(1, SendMessageValidator.MaxContentLength, trimmed: true).Must(TextRules.HasNoControlCharacters);
+    public PostMessageValidator()
+    {
+        When(r => r.AttachmentIds is null, () =>
+            RuleFor(r => r.Content).CodePointLength(1, SendMessageValidator.MaxContentLength, trimmed: true).Must(TextRules.HasNoControlCharacters));
+        When(r => r.AttachmentIds is not null, () =>
+        {
+            RuleFor(r => r.AttachmentIds).Must(SendMessageValidator.AreDistinctIds);
+            RuleFor(r => r.Content).Must(content => content is null
+                || (TextRules.CodePoints(content.AsSpan().Trim()) <= SendMessageValidator.MaxContentLength && TextRules.HasNoControlCharacters(content)));
+        });
+    }
 }
 
 /// <summary>The message as stored, with its conversation.</summary>
@@ -28,4 +41,6 @@ sealed class PostMessageValidator : Validator<PostMessageRequest>
 /// <param name="Content">Exactly as sent.</param>
 /// <param name="CreatedAt">When the server accepted it: ISO-8601 UTC with milliseconds.</param>
 /// <param name="Seq">Its position in the conversation (the NEW_MESSAGE frames carry the same).</param>
-sealed record PostMessageResponse(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt, int Seq);
+/// <param name="Attachments">Only on a message with attachments; absent otherwise.</param>
+sealed record PostMessageResponse(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt, int Seq,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageAttachment>? Attachments = null);

@@ -34,7 +34,8 @@ sealed class SendMessageValidator : AbstractValidator<SendMessageData>
         });
     }
 
-    static bool AreDistinctIds(string?[]? ids) =>
+    /// <summary>1–5 ids (<see cref="MaxAttachments"/>), each 24 hex characters, none twice: the shape of <c>attachmentIds</c> (CONTRACT.md "Attachments").</summary>
+    internal static bool AreDistinctIds(string?[]? ids) =>
         ids is { Length: >= 1 and <= MaxAttachments }
         && ids.All(id => ObjectId.TryParse(id, out _))
         && ids.Select(id => ObjectId.Parse(id!)).Distinct().Count() == ids.Length;   // one id twice would use it twice
