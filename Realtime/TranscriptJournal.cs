@@ -22,6 +22,9 @@ static class TranscriptJournal
     /// </summary>
     public const int MaxPayloadBytes = 60 * 1024;
 
+    /// <summary>Journal rows per insert round trip: about 480 KiB of messages.</summary>
+    const int RowsPerRoundTrip = 8;
+
     // One per thread and kept (Encode never awaits): a checkpoint reuses it instead of growing a new one each time.
     [ThreadStatic] static ArrayBufferWriter<byte>? t_buffer;
 
@@ -99,11 +102,12 @@ static class TranscriptJournal
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var lastBefore = replace ? await db.TranscriptJournal.MaxAsync(e => (long?)e.Id) : null;
-        foreach (var payload in payloads)
+        // Rows go in groups (one round trip each on PostgreSQL); SQLite's I/O is synchronous, so between groups the
+        // core goes back to relaying.
+        foreach (var group in payloads.Chunk(RowsPerRoundTrip))
         {
-            db.TranscriptJournal.Add(new TranscriptJournalEntry { WrittenAt = writtenAt, Payload = payload });
+            db.TranscriptJournal.AddRange(group.Select(payload => new TranscriptJournalEntry { WrittenAt = writtenAt, Payload = payload }));
             await db.SaveChangesAsync();
-            // SQLite's I/O is synchronous: between rows the core goes back to relaying.
             await Task.Yield();
         }
         if (lastBefore is { } last) await db.TranscriptJournal.Where(e => e.Id <= last).ExecuteDeleteAsync();
