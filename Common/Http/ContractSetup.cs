@@ -131,9 +131,23 @@ static class ContractSetup
 /// Request fields come from the JSON body and the route (CONTRACT.md: request properties are the body's); the query
 /// string only fills properties marked <c>[QueryParam]</c>. FastEndpoints' default also binds every property from the
 /// query string and form fields, so <c>POST /auth/signup?role=admin</c> would override the body's role.
+/// A query parameter given with an empty value (<c>?before=</c>) is malformed, not absent: CONTRACT.md Part 2 answers
+/// any malformed parameter with 400, and FastEndpoints would bind it as null.
 /// </summary>
 sealed class ContractRequestBinder<TRequest>() : RequestBinder<TRequest>(Sources) where TRequest : notnull
 {
-    static readonly BindingSource Sources = BindingSource.JsonBody | BindingSource.RouteValues
-        | (typeof(TRequest).GetProperties().Any(p => p.IsDefined(typeof(QueryParamAttribute), inherit: true)) ? BindingSource.QueryParams : 0);
+    static readonly HashSet<string> QueryNames = new(typeof(TRequest).GetProperties()
+        .Where(p => p.IsDefined(typeof(QueryParamAttribute), inherit: true)).Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+
+    static readonly BindingSource Sources = BindingSource.JsonBody | BindingSource.RouteValues | (QueryNames.Count > 0 ? BindingSource.QueryParams : 0);
+
+    /// <inheritdoc />
+    public override async ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct)
+    {
+        var request = await base.BindAsync(ctx, ct);
+        foreach (var (name, values) in ctx.HttpContext.Request.Query)
+            if (QueryNames.Contains(name) && values.Any(string.IsNullOrEmpty))
+                ctx.ValidationFailures.Add(new(name, "A parameter given must have a value."));
+        return request;
+    }
 }

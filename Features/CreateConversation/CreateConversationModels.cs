@@ -14,7 +14,7 @@ sealed class CreateConversationRequest
 {
     /// <summary>The supervisor to ask for help: a user with the supervisor role.</summary>
     public string? SupervisorId { get; set; }
-    /// <summary>1–200 Unicode code points after trimming, stored trimmed; absent or null: none.</summary>
+    /// <summary>1–200 Unicode code points after trimming, stored trimmed, no C0 control character but tab, line feed and carriage return; absent or null: none.</summary>
     public string? Subject { get; set; }
     /// <summary>low, normal, high or urgent; normal when absent or null.</summary>
     public string? Priority { get; set; }
@@ -30,7 +30,7 @@ sealed class CreateConversationValidator : Validator<CreateConversationRequest>
     public CreateConversationValidator()
     {
         RuleFor(r => r.SupervisorId).NotNull();
-        RuleFor(r => r.Subject).CodePointLength(1, Conversation.SubjectMaxLength, trimmed: true).When(r => r.Subject is not null);
+        RuleFor(r => r.Subject).CodePointLength(1, Conversation.SubjectMaxLength, trimmed: true).Must(TextRules.HasNoControlCharacters).When(r => r.Subject is not null);
         RuleFor(r => r.Priority).Must(ConversationPriority.IsValid).When(r => r.Priority is not null);
         RuleFor(r => r.Message).CodePointLength(1, SendMessageValidator.MaxContentLength, trimmed: true).Must(TextRules.HasNoControlCharacters)
             .When(r => r.Message is not null);

@@ -73,7 +73,7 @@ sealed class ListConversationsValidator : Validator<ListConversationsRequest>
         RuleFor(r => r.CandidateId).Must(id => ObjectId.TryParse(id, out _)).When(r => r.CandidateId is not null);
         RuleFor(r => r.AgentId).Must(id => ObjectId.TryParse(id, out _)).When(r => r.AgentId is not null);
         RuleFor(r => r.SupervisorId).Must(id => ObjectId.TryParse(id, out _)).When(r => r.SupervisorId is not null);
-        RuleFor(r => r.Q).CodePointLength(1, ListConversationsRequest.MaxQueryLength).When(r => r.Q is not null);
+        RuleFor(r => r.Q).CodePointLength(1, ListConversationsRequest.MaxQueryLength).Must(TextRules.HasNoControlCharacters).When(r => r.Q is not null);
         RuleFor(r => r.CreatedFrom).Must(text => Instant.TryParse(text, out _)).When(r => r.CreatedFrom is not null);
         RuleFor(r => r.CreatedTo).Must(text => Instant.TryParse(text, out _)).When(r => r.CreatedTo is not null);
         RuleFor(r => r.Limit).InclusiveBetween(1, ListConversationsRequest.MaxLimit);

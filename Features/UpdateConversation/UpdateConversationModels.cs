@@ -34,7 +34,8 @@ sealed class UpdateConversationValidator : Validator<UpdateConversationRequest>
         RuleFor(r => r.Priority).Must(p => p.ValueKind == JsonValueKind.String && ConversationPriority.IsValid(p.GetString()))
             .When(r => r.HasPriority);
         RuleFor(r => r.Subject).Must(s => s.ValueKind == JsonValueKind.Null
-                || (s.ValueKind == JsonValueKind.String && TextRules.CodePoints(s.GetString().AsSpan().Trim()) is >= 1 and <= Conversation.SubjectMaxLength))
+                || (s.ValueKind == JsonValueKind.String && TextRules.CodePoints(s.GetString().AsSpan().Trim()) is >= 1 and <= Conversation.SubjectMaxLength
+                    && TextRules.HasNoControlCharacters(s.GetString())))
             .When(r => r.HasSubject);
     }
 }

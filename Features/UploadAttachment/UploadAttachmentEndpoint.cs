@@ -26,7 +26,9 @@ sealed class UploadAttachmentEndpoint(SupportChatDb db, AttachmentSettings setti
         Roles(Access.RolesThatMay(Permission.Reply));
         AllowFileUploads(dontAutoBindFormData: true);   // streamed below, never buffered by the framework
         Options(route => route.WithMetadata(new OwnBodyLimit()));
-        Description(route => route.ProducesEnvelope<UploadAttachmentResponse>(201).ProducesErrors(400, 403, 404, 409, 413, 415));
+        // Any content type reaches the handler: routing's filter would answer a JSON body 415 with the JSON routes'
+        // message; the reader below answers anything but one multipart "file" part 400 Invalid request schema.
+        Description(route => route.Accepts<UploadAttachmentRequest>("multipart/form-data", "*/*").ProducesEnvelope<UploadAttachmentResponse>(201).ProducesErrors(400, 403, 404, 409, 413, 415));
         Summary(s =>
         {
             s.Summary = "Upload a file to a conversation";

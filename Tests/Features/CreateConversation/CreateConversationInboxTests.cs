@@ -75,6 +75,7 @@ public sealed class CreateConversationInboxTests(TestApp app) : IClassFixture<Te
     [InlineData(""","subject":"" """)]
     [InlineData(""","subject":"   " """)]
     [InlineData(""","subject":17""")]
+    [InlineData(""","subject":"nul\u0000" """)]
     [InlineData(""","priority":"critical" """)]
     [InlineData(""","priority":"Normal" """)]
     [InlineData(""","priority":2""")]

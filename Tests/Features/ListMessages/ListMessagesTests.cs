@@ -124,6 +124,9 @@ public sealed class ListMessagesTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("after=1.5")]
     [InlineData("before=abc")]
     [InlineData("before=1&after=1")]
+    [InlineData("before=")]
+    [InlineData("after=")]
+    [InlineData("limit=")]
     public async Task A_malformed_query_is_400(string query)
     {
         var chat = await app.OpenConversationAsync();

@@ -128,6 +128,8 @@ public sealed class UpdateConversationTests(TestApp app) : IClassFixture<TestApp
     [InlineData("""{"subject":""}""")]
     [InlineData("""{"subject":"   "}""")]
     [InlineData("""{"subject":42}""")]
+    [InlineData("""{"subject":"ab\u0000cd"}""")]
+    [InlineData("""{"subject":"esc\u001b"}""")]
     [InlineData("""{"subject":["a"]}""")]
     [InlineData("""{"priority":"high","subject":""}""")]
     [InlineData("[]")]

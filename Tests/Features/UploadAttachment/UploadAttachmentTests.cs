@@ -147,6 +147,9 @@ public sealed class UploadAttachmentTests(TestApp app) : IClassFixture<TestApp>
         var unterminated = new ByteArrayContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno closing boundary"u8.ToArray());
         unterminated.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=x");
         (await app.SendAsync(HttpMethod.Post, path, unterminated, chat.Candidate.Token)).ShouldFail(HttpStatusCode.BadRequest, "Invalid request schema");
+        // Not multipart at all: a body of another kind, not an unsupported media type of the JSON routes.
+        (await app.PostAsync(path, new { file = "x" }, chat.Candidate.Token)).ShouldFail(HttpStatusCode.BadRequest, "Invalid request schema");
+        (await app.SendAsync(HttpMethod.Post, path, new StringContent("just text"), chat.Candidate.Token)).ShouldFail(HttpStatusCode.BadRequest, "Invalid request schema");
     }
 
     [Fact]
