@@ -207,11 +207,12 @@ static class AsyncApiDocument
     static JsonObject Ref(string path) => new() { ["$ref"] = path };
 
     // The wire's dialect (camelCase, its converters), with nullable annotations read so that a non-nullable field is
-    // not shown as nullable.
+    // not shown as nullable, and numbers as the server writes them (the web defaults would also show them as strings).
     static readonly JsonSerializerOptions SchemaOptions = new(Json.Options)
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         RespectNullableAnnotations = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
     };
 
     static readonly JsonSchemaExporterOptions ExporterOptions = new() { TransformSchemaNode = Transform };

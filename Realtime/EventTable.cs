@@ -83,7 +83,8 @@ static class EventTable
         [EventNames.ConversationUnassigned] = EventDoc.Sent(typeof(ConversationRef),
             "To the subscribed sockets of the agent a conversation was taken from by a reassignment; that agent gets nothing else about it.", optIn: true),
         [EventNames.ConversationUpdated] = EventDoc.Sent(typeof(ConversationObject),
-            "After a status change (an agent's first join, a close over HTTP or WebSocket) or an agent change: to the subscribed sockets of "
+            "After a status change (an agent's first join, a close over HTTP or WebSocket), an agent change, or a priority or subject change "
+            + "(PATCH /conversations/:id): to the subscribed sockets of "
             + "its candidate, assigned agent, supervisor and every admin, whoever made the change included.", optIn: true),
         [EventNames.UserTyping] = EventDoc.Sent(typeof(UserTypingData),
             "Someone else in the room is typing: to the subscribed sockets in the room of the other users.", optIn: true),

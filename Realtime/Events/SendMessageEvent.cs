@@ -10,7 +10,7 @@ namespace SupportChat.Realtime.Events;
 /// <param name="ConversationId">Required: the conversation's id, 24 hexadecimal characters.</param>
 /// <param name="Content">1–5000 Unicode code points after trimming, no C0 control character but tab, line feed and carriage return; stored and delivered as sent. May be empty or absent when the message carries attachments.</param>
 /// <param name="AttachmentIds">Optional (CONTRACT.md "Attachments"): 1–5 distinct ids of the sender's unused uploads to this conversation.</param>
-sealed record SendMessageData(string? ConversationId, string? Content, string?[]? AttachmentIds = null);
+sealed record SendMessageData(string? ConversationId, string? Content = null, string?[]? AttachmentIds = null);
 
 /// <summary>Contract: content is 1–5000 Unicode code points after trimming, without C0 control characters other than tab,
 /// line feed and carriage return, then stored and delivered as sent. A message with attachments (1–5 distinct ids) may

@@ -47,6 +47,20 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
 
         Data(EventNames.SendMessage).GetProperty("attachmentIds").GetRawText().ShouldContain("array");
         Data(EventNames.NewMessage).GetProperty("attachments").GetRawText().ShouldContain("fileName");
+        // With attachments the content may be absent: not a required field.
+        var sendData = messages.GetProperty(EventNames.SendMessage).GetProperty("payload").GetProperty("properties").GetProperty("data");
+        (sendData.TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()).ToList() : [])
+            .ShouldNotContain("content");
+    }
+
+    [Fact]
+    public async Task Numbers_are_documented_as_the_server_writes_them()
+    {
+        var messages = (await DocumentAsync()).GetProperty("components").GetProperty("messages");
+        JsonElement Data(string name) => messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("properties");
+
+        Data(EventNames.NewMessage).GetProperty("seq").GetProperty("type").GetRawText().ShouldBe("\"integer\"");
+        Data(EventNames.JoinedConversation).GetProperty("lastSeq").GetProperty("type").GetRawText().ShouldBe("\"integer\"");
     }
 
     [Fact]
