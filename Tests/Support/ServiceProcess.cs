@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace SupportChat.Tests.Support;
 
@@ -12,18 +12,30 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
     readonly Process _process;
     readonly List<string> _output = [];
 
-    ServiceProcess(Process process, Uri baseAddress)
+    ServiceProcess(Process process)
     {
         _process = process;
-        BaseAddress = baseAddress;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Known once the service has logged the address it listens on (see <see cref="StartAsync"/>).</summary>
+    public Uri BaseAddress { get; private set; } = null!;
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
+
+    /// <summary>The address from the host's "Now listening on: …" line, once written.</summary>
+    Uri? ListeningAddress()
+    {
+        lock (_output)
+            foreach (var line in _output)
+                if (ListeningLine().Match(line) is { Success: true } match) return new Uri(match.Groups[1].Value);
+        return null;
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://[^""\s\\]+)")]
+    private static partial Regex ListeningLine();
 
     HttpClient? _http;
     public HttpClient Http => _http ??= new HttpClient { BaseAddress = BaseAddress };
@@ -31,10 +43,12 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
     public Uri SocketUri(string? token, string path = "/ws") =>
         new UriBuilder(BaseAddress) { Scheme = "ws", Path = path, Query = token is null ? "" : $"token={token}" }.Uri;
 
-    /// <summary>Starts the service on a free loopback port and waits until /health/ready answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(TestDatabase database, IDictionary<string, string>? settings = null, int? port = null)
+    /// <summary>
+    /// Starts the service on a loopback port of the kernel's choosing (port 0: a port picked here and freed before the
+    /// service binds it could be taken meanwhile by another test's server) and waits until /health/ready answers 200.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(TestDatabase database, IDictionary<string, string>? settings = null)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SupportChat.dll")])
         {
             RedirectStandardOutput = true,
@@ -43,7 +57,7 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
             Environment =
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["ASPNETCORE_URLS"] = baseAddress.ToString(),
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 ["Jwt__Secret"] = TestApp.JwtSecret,
                 ["Passwords__BcryptWorkFactor"] = "4",
                 ["RateLimit__SignupPerMinute"] = "0",
@@ -53,19 +67,24 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        var service = new ServiceProcess(Process.Start(start)!, baseAddress);
+        var process = Process.Start(start)!;
+        var service = new ServiceProcess(process);
 
-        using var http = new HttpClient { BaseAddress = baseAddress };
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !service._process.HasExited)
+        while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            try
+            if (service.ListeningAddress() is { } address)
             {
-                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return service;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
+                service.BaseAddress = address;
+                using var http = new HttpClient { BaseAddress = address };
+                try
+                {
+                    if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return service;
+                }
+                catch (HttpRequestException)
+                {
+                    // not serving yet
+                }
             }
             await Task.Delay(100);
         }
@@ -98,13 +117,6 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
