@@ -26,6 +26,11 @@ sealed class RoomStore(TimeProvider clock)
         public bool Retired;
         /// <summary>TYPING: per sending user, when their last one was relayed (<see cref="TimeProvider.GetTimestamp"/>); null until the first.</summary>
         public Dictionary<ObjectId, long>? TypingRelayedAt;
+        /// <summary>The candidate and assigned agent, as the last join or HTTP send read them (null until one did; kept
+        /// current by <see cref="EvictAgentsExcept"/>): whom MESSAGE_NOTIFICATION may go to.</summary>
+        public Participants? Participants;
+        /// <summary>(user, clientMessageId) → seq of the message it sent first; null until a send carries one.</summary>
+        public Dictionary<(ObjectId UserId, string ClientMessageId), int>? ClientMessageIds;
         /// <summary>A close committed this room's transcript (see <see cref="SettleAfterCloseAsync"/>).</summary>
         public bool Closed;
         public bool IsEmpty => Members.Count == 0 && Messages.Count == 0 && Closing is null;
@@ -42,7 +47,16 @@ sealed class RoomStore(TimeProvider clock)
     /// </summary>
     public long MembershipEpoch => Interlocked.Read(ref _membershipEpoch);
 
-    public async Task JoinAsync(ObjectId conversationId, SocketConnection socket)
+    /// <summary>
+    /// Enters the room and, under its lock, queues JOINED_CONVERSATION (<paramref name="joinedFrame"/> gets the lastSeq of
+    /// that moment) and then, with <paramref name="sinceSeq"/>, every message with a higher seq not yet sent to this socket
+    /// as a replayed NEW_MESSAGE, oldest first (CONTRACT.md Part 2 "WebSocket additions", resume). Any message accepted
+    /// later is queued after them, so none is lost or sent twice. False, with nothing done, when
+    /// <see cref="MembershipEpoch"/> is no longer <paramref name="epoch"/> (read before authorizing): a close or
+    /// reassignment in between may have missed this socket, so the caller must authorize again.
+    /// </summary>
+    public async Task<bool> JoinAsync(ObjectId conversationId, SocketConnection socket, long epoch, Participants participants,
+        Func<int, byte[]> joinedFrame, long? sinceSeq)
     {
         while (true)
         {
@@ -53,9 +67,26 @@ sealed class RoomStore(TimeProvider clock)
                 if (room.Retired) continue;
                 if (room.Closing is null)
                 {
-                    if (!room.Members.Contains(socket)) room.Members.Add(socket);
-                    lock (socket.Rooms) socket.Rooms.Add(conversationId);
-                    return;
+                    if (MembershipEpoch != epoch)
+                    {
+                        RetireIfEmpty(conversationId, room);
+                        return false;
+                    }
+                    room.Participants = participants;
+                    var lastSeq = room.Messages.Count;
+                    int sentAbove;
+                    lock (socket.Rooms)
+                        if (!socket.Rooms.TryGetValue(conversationId, out sentAbove))
+                        {
+                            room.Members.Add(socket);
+                            sentAbove = lastSeq;   // live from here on
+                        }
+                    socket.Enqueue(joinedFrame(lastSeq));
+                    // A repeated JOIN replays only the part below what this connection was already sent.
+                    var from = sinceSeq is { } since ? (int)Math.Min(since, sentAbove) : sentAbove;
+                    for (var i = from; i < sentAbove; i++) socket.Enqueue(Frames.NewMessage(conversationId, room.Messages[i], i + 1, replayed: true));
+                    lock (socket.Rooms) socket.Rooms[conversationId] = from;
+                    return true;
                 }
                 closing = room.Closing.Task;
             }
@@ -63,12 +94,17 @@ sealed class RoomStore(TimeProvider clock)
         }
     }
 
-    /// <summary>Appends to the transcript and queues NEW_MESSAGE for every other socket in the room; false if the sender is not in it.</summary>
-    public async Task<bool> SendAsync(ObjectId conversationId, SocketConnection sender, string content, IReadOnlyList<MessageAttachment>? attachments = null)
+    /// <summary>
+    /// Appends to the transcript and queues NEW_MESSAGE for every other socket in the room; null if the sender is not in it.
+    /// With a <paramref name="clientMessageId"/> this user already sent in this conversation, nothing is stored or delivered
+    /// and the first message comes back as a repeat (CONTRACT.md Part 2 "WebSocket additions", idempotent sends).
+    /// </summary>
+    public async Task<AcceptedMessage?> SendAsync(ObjectId conversationId, SocketConnection sender, string content,
+        IReadOnlyList<MessageAttachment>? attachments = null, string? clientMessageId = null)
     {
         while (true)
         {
-            if (!_rooms.TryGetValue(conversationId, out var room)) return false;
+            if (!_rooms.TryGetValue(conversationId, out var room)) return null;
             Task closing;
             lock (room)
             {
@@ -76,18 +112,33 @@ sealed class RoomStore(TimeProvider clock)
                 if (room.Closing is null)
                 {
                     // After shutdown began the last checkpoint is due: a later message could miss it, so it is refused.
-                    if (_shuttingDown || !room.Members.Contains(sender)) return false;
-                    var message = NewMessage(sender.UserId, sender.Role, content, attachments);
+                    if (_shuttingDown || !room.Members.Contains(sender)) return null;
+                    if (clientMessageId is not null && room.ClientMessageIds?.GetValueOrDefault((sender.UserId, clientMessageId)) is { } firstSeq)
+                        return new AcceptedMessage(room.Messages[firstSeq - 1], firstSeq, Repeat: true, room.Participants);
+                    var message = NewMessage(sender.UserId, sender.Role, content, attachments, clientMessageId);
                     room.Messages.Add(message);
-                    var frame = Frames.NewMessage(conversationId, message, room.Messages.Count);
+                    var seq = room.Messages.Count;
+                    if (clientMessageId is not null) (room.ClientMessageIds ??= [])[(sender.UserId, clientMessageId)] = seq;
+                    var frame = Frames.NewMessage(conversationId, message, seq);
                     foreach (var member in room.Members)
                         if (member != sender) member.Enqueue(frame);
-                    return true;
+                    return new AcceptedMessage(message, seq, Repeat: false, room.Participants);
                 }
                 closing = room.Closing.Task;
             }
             await closing;   // the close decides whether this message still has a room to go to
         }
+    }
+
+    /// <summary>The message <paramref name="sender"/>'s user already sent with <paramref name="clientMessageId"/>, if the socket is in the room and there is one.</summary>
+    public AcceptedMessage? SentBefore(ObjectId conversationId, SocketConnection sender, string clientMessageId)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return null;
+        lock (room)
+            return !room.Retired && room.Members.Contains(sender)
+                && room.ClientMessageIds?.GetValueOrDefault((sender.UserId, clientMessageId)) is { } seq
+                ? new AcceptedMessage(room.Messages[seq - 1], seq, Repeat: true, room.Participants)
+                : null;
     }
 
     /// <summary>Whether the socket is in the conversation's room now (a send checks it again when it appends).</summary>
@@ -136,7 +187,7 @@ sealed class RoomStore(TimeProvider clock)
     public void LeaveAll(SocketConnection socket)
     {
         ObjectId[] rooms;
-        lock (socket.Rooms) rooms = [.. socket.Rooms];
+        lock (socket.Rooms) rooms = [.. socket.Rooms.Keys];
         foreach (var conversationId in rooms) Leave(conversationId, socket);
     }
 
@@ -151,6 +202,7 @@ sealed class RoomStore(TimeProvider clock)
         if (!_rooms.TryGetValue(conversationId, out var room)) return;
         lock (room)
         {
+            if (room.Participants is { } participants) room.Participants = participants with { AgentId = assignedAgentId };
             foreach (var member in room.Members.Where(m => m.Role == Roles.Agent && m.UserId != assignedAgentId).ToArray())
             {
                 room.Members.Remove(member);
@@ -216,6 +268,7 @@ sealed class RoomStore(TimeProvider clock)
                         lock (member.Rooms) member.Rooms.Remove(conversationId);
                     room.Members.Clear();
                     room.Messages.Clear();
+                    room.ClientMessageIds = null;
                     room.TypingRelayedAt = null;
                 }
                 RetireIfEmpty(conversationId, room);
@@ -236,7 +289,8 @@ sealed class RoomStore(TimeProvider clock)
     /// <see cref="SettleAfterCloseAsync"/> once the database says closed. Null after shutdown began (the last checkpoint
     /// is due, so a later message could miss it).
     /// </summary>
-    public async Task<AppendedMessage?> AppendAsync(ObjectId conversationId, ObjectId senderId, string senderRole, string content)
+    public async Task<AppendedMessage?> AppendAsync(ObjectId conversationId, ObjectId senderId, string senderRole, string content,
+        long epochBeforeCheck, Participants participants)
     {
         while (true)
         {
@@ -252,12 +306,14 @@ sealed class RoomStore(TimeProvider clock)
                         RetireIfEmpty(conversationId, room);
                         return null;
                     }
+                    // Read before the caller's check: if no close or reassignment came since, they are current.
+                    if (MembershipEpoch == epochBeforeCheck) room.Participants = participants;
                     var message = NewMessage(senderId, senderRole, content);
                     room.Messages.Add(message);
                     var seq = room.Messages.Count;
                     var frame = Frames.NewMessage(conversationId, message, seq);
                     foreach (var member in room.Members) member.Enqueue(frame);
-                    return new AppendedMessage(conversationId, message, seq, room);
+                    return new AppendedMessage(conversationId, message, seq, room, room.Participants);
                 }
                 closing = room.Closing.Task;
             }
@@ -272,9 +328,9 @@ sealed class RoomStore(TimeProvider clock)
     /// Null when refused: <c>LostToClose</c> tells a close that won (answer "Conversation already closed") from shutdown.
     /// </summary>
     public async Task<(AppendedMessage? Message, bool LostToClose)> AppendCheckedAsync(ObjectId conversationId, ObjectId senderId, string senderRole,
-        string content, long epochBeforeCheck, Func<Task<bool>> closedNow)
+        string content, long epochBeforeCheck, Participants participants, Func<Task<bool>> closedNow)
     {
-        var appended = await AppendAsync(conversationId, senderId, senderRole, content);
+        var appended = await AppendAsync(conversationId, senderId, senderRole, content, epochBeforeCheck, participants);
         if (appended is null) return (null, false);
         if (MembershipEpoch == epochBeforeCheck || !await closedNow()) return (appended, false);
         return await SettleAfterCloseAsync(appended) ? (appended, false) : (null, true);
@@ -300,6 +356,7 @@ sealed class RoomStore(TimeProvider clock)
                         lock (member.Rooms) member.Rooms.Remove(appended.ConversationId);
                     room.Members.Clear();
                     room.Messages.Clear();
+                    room.ClientMessageIds = null;
                     RetireIfEmpty(appended.ConversationId, room);
                     return false;
                 }
@@ -405,6 +462,9 @@ sealed class RoomStore(TimeProvider clock)
         {
             room.Messages.AddRange(transcript);
             room.Checkpointed = room.Messages.Count;
+            // Idempotent sends hold across a restart: the ids travel with the messages in the journal.
+            for (var i = 0; i < room.Messages.Count; i++)
+                if (room.Messages[i].ClientMessageId is { } clientMessageId) (room.ClientMessageIds ??= []).TryAdd((room.Messages[i].SenderId, clientMessageId), i + 1);
         }
     }
 
@@ -421,10 +481,11 @@ sealed class RoomStore(TimeProvider clock)
         return (rooms, sockets);
     }
 
-    LiveMessage NewMessage(ObjectId senderId, string senderRole, string content, IReadOnlyList<MessageAttachment>? attachments = null)
+    LiveMessage NewMessage(ObjectId senderId, string senderRole, string content, IReadOnlyList<MessageAttachment>? attachments = null,
+        string? clientMessageId = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return new LiveMessage(senderId, senderRole, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments);
+        return new LiveMessage(senderId, senderRole, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments, clientMessageId);
     }
 
     void RetireIfEmpty(ObjectId conversationId, Room room)
@@ -446,8 +507,15 @@ enum TypingOutcome
     Relay,
 }
 
-/// <summary>What <see cref="RoomStore.AppendAsync"/> appended: the message, its seq, and (opaque) the room it went into.</summary>
-sealed record AppendedMessage(ObjectId ConversationId, LiveMessage Message, int Seq, object Room);
+/// <summary>What <see cref="RoomStore.AppendAsync"/> appended: the message, its seq, (opaque) the room it went into, and its participants if known.</summary>
+sealed record AppendedMessage(ObjectId ConversationId, LiveMessage Message, int Seq, object Room, Participants? Participants);
+
+/// <summary>A socket send the room accepted: the message and its seq; <c>Repeat</c> when its clientMessageId was sent before and
+/// this is that first message; the conversation's participants if known.</summary>
+readonly record struct AcceptedMessage(LiveMessage Message, int Seq, bool Repeat, Participants? Participants);
+
+/// <summary>A conversation's candidate and its assigned agent (null while none is).</summary>
+sealed record Participants(ObjectId CandidateId, ObjectId? AgentId);
 
 /// <summary>
 /// The figures of a live transcript: <see cref="LastSeq"/> is also the message count (seqs have no gaps),

@@ -7,7 +7,7 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.PostMessage;
 
 /// <summary>POST /conversations/{id}/messages, the candidate (own conversation) or the assigned agent: send a message without a socket.</summary>
-sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudget budget) : Endpoint<PostMessageRequest, Envelope<PostMessageResponse>>
+sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudget budget, Notifications notifications) : Endpoint<PostMessageRequest, Envelope<PostMessageResponse>>
 {
     public override void Configure()
     {
@@ -47,11 +47,13 @@ sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudge
             return;
         }
 
-        var (appended, lostToClose) = await rooms.AppendCheckedAsync(req.Id, me, role, req.Content!, epoch, () => db.IsClosedAsync(req.Id, ct));
+        var (appended, lostToClose) = await rooms.AppendCheckedAsync(req.Id, me, role, req.Content!, epoch,
+            new Participants(conversation.CandidateId, conversation.AgentId), () => db.IsClosedAsync(req.Id, ct));
         if (lostToClose) { await Send.FailAsync(409, ErrorMessages.AlreadyClosed, ct); return; }
         if (appended is null) throw new InvalidOperationException("The server is shutting down: the message was not accepted.");
 
         var message = appended.Message;
+        notifications.MessageSent(req.Id, message, appended.Seq, appended.Participants);
         await Send.ResponseAsync(Envelope.Of(new PostMessageResponse(req.Id, message.SenderId, message.SenderRole, message.Content, message.CreatedAt, appended.Seq)), 201, ct);
     }
 }
