@@ -113,8 +113,7 @@ sealed class RoomStore(TimeProvider clock)
                 {
                     // After shutdown began the last checkpoint is due: a later message could miss it, so it is refused.
                     if (_shuttingDown || !room.Members.Contains(sender)) return null;
-                    if (clientMessageId is not null && room.ClientMessageIds?.GetValueOrDefault((sender.UserId, clientMessageId)) is { } firstSeq)
-                        return new AcceptedMessage(room.Messages[firstSeq - 1], firstSeq, Repeat: true, room.Participants);
+                    if (clientMessageId is not null && FirstSent(room, sender.UserId, clientMessageId) is { } first) return first;
                     var message = NewMessage(sender.UserId, sender.Role, content, attachments, clientMessageId);
                     room.Messages.Add(message);
                     var seq = room.Messages.Count;
@@ -134,12 +133,13 @@ sealed class RoomStore(TimeProvider clock)
     public AcceptedMessage? SentBefore(ObjectId conversationId, SocketConnection sender, string clientMessageId)
     {
         if (!_rooms.TryGetValue(conversationId, out var room)) return null;
-        lock (room)
-            return !room.Retired && room.Members.Contains(sender)
-                && room.ClientMessageIds?.GetValueOrDefault((sender.UserId, clientMessageId)) is { } seq
-                ? new AcceptedMessage(room.Messages[seq - 1], seq, Repeat: true, room.Participants)
-                : null;
+        lock (room) return !room.Retired && room.Members.Contains(sender) ? FirstSent(room, sender.UserId, clientMessageId) : null;
     }
+
+    static AcceptedMessage? FirstSent(Room room, ObjectId userId, string clientMessageId) =>
+        room.ClientMessageIds is { } ids && ids.TryGetValue((userId, clientMessageId), out var seq)
+            ? new AcceptedMessage(room.Messages[seq - 1], seq, Repeat: true, room.Participants)
+            : null;
 
     /// <summary>Whether the socket is in the conversation's room now (a send checks it again when it appends).</summary>
     public bool IsMember(ObjectId conversationId, SocketConnection socket)
