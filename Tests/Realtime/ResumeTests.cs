@@ -125,27 +125,40 @@ public sealed class ResumeTests(TestApp app) : IClassFixture<TestApp>
     [Fact]
     public async Task A_reconnect_while_the_other_side_keeps_sending_loses_and_duplicates_nothing()
     {
-        const int Count = 150;
         await using var chat = await app.JoinedChatAsync();
         await ExchangeAsync(chat);
-        var sinceSeq = 4;
+        const int sinceSeq = 4;
         await chat.Candidate.DisposeAsync();   // the candidate's connection drops
         await using var reconnected = await app.ConnectAsync(chat.Chat.Candidate);
 
+        await using var agentTab = await app.ConnectAsync(chat.Chat.Agent);
+        await agentTab.JoinAsync(chat.Id);
+
+        // The agent keeps sending from before the JOIN until well after its answer, so the join lands inside the stream;
+        // at most 20 ahead of its other tab's delivery, so the unread socket's outbound queue stays far below its limit.
+        var joined = new TaskCompletionSource<SocketFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sent = 0;
         var sending = Task.Run(async () =>
         {
-            for (var i = 0; i < Count; i++) await chat.Agent.SendAsync("SEND_MESSAGE", Send(chat.Id, $"burst {i}"));
+            for (var afterJoined = 0; afterJoined < 50; sent++)
+            {
+                await chat.Agent.SendAsync("SEND_MESSAGE", Send(chat.Id, $"burst {sent}"));
+                if (sent >= 20) await agentTab.ExpectAsync("NEW_MESSAGE");
+                if (sent == 10) streaming.SetResult();
+                if (joined.Task.IsCompleted) afterJoined++;
+            }
         });
+        await streaming.Task;
         await reconnected.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id, sinceSeq });
-        await sending;
-
-        var joined = await reconnected.ExpectAsync("JOINED_CONVERSATION");
-        var lastSeqAtJoin = joined.Data.GetProperty("lastSeq").GetInt32();
         var messages = new List<SocketFrame>();
-        while (messages.Count == 0 || Seq(messages[^1]) < sinceSeq + Count) messages.Add(await reconnected.ExpectAsync("NEW_MESSAGE"));
+        joined.SetResult(await reconnected.ExpectAsync("JOINED_CONVERSATION"));
+        await sending;
+        while (messages.Count < sent) messages.Add(await reconnected.ExpectAsync("NEW_MESSAGE"));
 
-        messages.Select(Seq).ShouldBe(Enumerable.Range(sinceSeq + 1, Count));   // each once, in order
-        messages.Select(f => f.Data.GetProperty("content").GetString()).ShouldBe(Enumerable.Range(0, Count).Select(i => $"burst {i}"));
+        var lastSeqAtJoin = (await joined.Task).Data.GetProperty("lastSeq").GetInt32();
+        messages.Select(Seq).ShouldBe(Enumerable.Range(sinceSeq + 1, sent));   // each once, in order
+        messages.Select(f => f.Data.GetProperty("content").GetString()).ShouldBe(Enumerable.Range(0, sent).Select(i => $"burst {i}"));
         // Replayed exactly up to the lastSeq JOINED_CONVERSATION reported, live after it.
         messages.Select(Replayed).ShouldBe(messages.Select(f => Seq(f) <= lastSeqAtJoin));
         await reconnected.ShouldReceiveNothingAsync();
