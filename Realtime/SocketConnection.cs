@@ -44,7 +44,7 @@ sealed class SocketConnection
 
     /// <summary>
     /// The rooms this socket is in, each with the seq above which every message of that room was sent to it (replayed or
-    /// live; its own socket sends count as known to it). Guarded by locking the dictionary, always while holding the room's own lock.
+    /// live; its own socket sends count as known to it). Guarded by locking the dictionary; changed only while holding the room's own lock.
     /// </summary>
     public Dictionary<ObjectId, int> Rooms { get; } = [];
 
