@@ -75,17 +75,29 @@ sealed class RoomStore(TimeProvider clock)
                     room.Participants = participants;
                     var lastSeq = room.Messages.Count;
                     int sentAbove;
+                    List<SentRange>? sentEarlier = null;
                     lock (socket.Rooms)
+                    {
                         if (!socket.Rooms.TryGetValue(conversationId, out sentAbove))
                         {
                             room.Members.Add(socket);
                             sentAbove = lastSeq;   // live from here on
                         }
+                        socket.SentBeforeLeaving?.TryGetValue(conversationId, out sentEarlier);
+                    }
                     socket.Enqueue(joinedFrame(lastSeq));
-                    // A repeated JOIN replays only the part below what this connection was already sent.
+                    // Replayed: above sinceSeq, below what this connection is sent live, and not sent before it left the room.
                     var from = sinceSeq is { } since ? (int)Math.Min(since, sentAbove) : sentAbove;
-                    for (var i = from; i < sentAbove; i++) socket.Enqueue(Frames.NewMessage(conversationId, room.Messages[i], i + 1, replayed: true));
-                    lock (socket.Rooms) socket.Rooms[conversationId] = from;
+                    for (var i = from; i < sentAbove; i++)
+                        if (sentEarlier is null || !sentEarlier.Exists(range => range.Contains(i + 1)))
+                            socket.Enqueue(Frames.NewMessage(conversationId, room.Messages[i], i + 1, replayed: true));
+                    lock (socket.Rooms)
+                    {
+                        socket.Rooms[conversationId] = from;
+                        // Everything above from now counts as sent; only earlier ranges below it are still needed.
+                        if (sentEarlier is not null && sentEarlier.RemoveAll(range => range.From >= from) > 0 && sentEarlier.Count == 0)
+                            socket.SentBeforeLeaving!.Remove(conversationId);
+                    }
                     return true;
                 }
                 closing = room.Closing.Task;
@@ -171,13 +183,16 @@ sealed class RoomStore(TimeProvider clock)
     }
 
     /// <summary>Takes the socket out of the room; false if it was not in it.</summary>
-    public bool Leave(ObjectId conversationId, SocketConnection socket)
+    public bool Leave(ObjectId conversationId, SocketConnection socket) => Leave(conversationId, socket, staysConnected: true);
+
+    bool Leave(ObjectId conversationId, SocketConnection socket, bool staysConnected)
     {
         if (!_rooms.TryGetValue(conversationId, out var room)) return false;
         lock (room)
         {
             if (!room.Members.Remove(socket)) return false;
-            lock (socket.Rooms) socket.Rooms.Remove(conversationId);
+            if (staysConnected) Depart(socket, conversationId, room.Messages.Count);
+            else lock (socket.Rooms) socket.Rooms.Remove(conversationId);
             RetireIfEmpty(conversationId, room);
             return true;
         }
@@ -188,7 +203,22 @@ sealed class RoomStore(TimeProvider clock)
     {
         ObjectId[] rooms;
         lock (socket.Rooms) rooms = [.. socket.Rooms.Keys];
-        foreach (var conversationId in rooms) Leave(conversationId, socket);
+        foreach (var conversationId in rooms) Leave(conversationId, socket, staysConnected: false);
+    }
+
+    /// <summary>
+    /// A socket that stays connected leaves a room (under the room's lock): it remembers which seqs it was sent while in it,
+    /// so that a resuming JOIN on this connection does not send them again (CONTRACT.md Part 2, resume).
+    /// </summary>
+    static void Depart(SocketConnection socket, ObjectId conversationId, int lastSeq)
+    {
+        lock (socket.Rooms)
+        {
+            if (!socket.Rooms.Remove(conversationId, out var sentAbove) || sentAbove >= lastSeq) return;
+            var sentEarlier = socket.SentBeforeLeaving ??= [];
+            if (!sentEarlier.TryGetValue(conversationId, out var ranges)) sentEarlier[conversationId] = ranges = [];
+            ranges.Add(new SentRange(sentAbove, lastSeq));
+        }
     }
 
     /// <summary>
@@ -206,7 +236,7 @@ sealed class RoomStore(TimeProvider clock)
             foreach (var member in room.Members.Where(m => m.Role == Roles.Agent && m.UserId != assignedAgentId).ToArray())
             {
                 room.Members.Remove(member);
-                lock (member.Rooms) member.Rooms.Remove(conversationId);
+                Depart(member, conversationId, room.Messages.Count);   // a later reassignment back may let it join again
             }
             RetireIfEmpty(conversationId, room);
         }
@@ -513,6 +543,12 @@ sealed record AppendedMessage(ObjectId ConversationId, LiveMessage Message, int 
 /// <summary>A socket send the room accepted: the message and its seq; <c>Repeat</c> when its clientMessageId was sent before and
 /// this is that first message; the conversation's participants if known.</summary>
 readonly record struct AcceptedMessage(LiveMessage Message, int Seq, bool Repeat, Participants? Participants);
+
+/// <summary>The seqs <c>(From, To]</c> of a room that a socket was sent while it was in it.</summary>
+readonly record struct SentRange(int From, int To)
+{
+    public bool Contains(int seq) => seq > From && seq <= To;
+}
 
 /// <summary>A conversation's candidate and its assigned agent (null while none is).</summary>
 sealed record Participants(ObjectId CandidateId, ObjectId? AgentId);

@@ -48,6 +48,12 @@ sealed class SocketConnection
     /// </summary>
     public Dictionary<ObjectId, int> Rooms { get; } = [];
 
+    /// <summary>
+    /// Per room this socket left while staying connected: the seqs it was sent while inside, so that a resuming JOIN does not
+    /// send them twice. Null until it first leaves a room; guarded like <see cref="Rooms"/>.
+    /// </summary>
+    public Dictionary<ObjectId, List<SentRange>>? SentBeforeLeaving { get; set; }
+
     /// <summary>Completes once the close frame is out (or the socket was aborted): only then may the socket be disposed.</summary>
     public Task Finished => _finished.Task;
 

@@ -123,6 +123,25 @@ public sealed class ResumeTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task After_a_leave_a_resuming_join_on_the_same_connection_replays_only_what_came_while_it_was_away()
+    {
+        await using var chat = await app.JoinedChatAsync();
+        await chat.Agent.SendAsync("SEND_MESSAGE", Send(chat.Id, "a1"));
+        await chat.Candidate.ExpectAsync("NEW_MESSAGE");
+        await chat.Candidate.SendAsync("LEAVE_CONVERSATION", new { conversationId = chat.Id });
+        await chat.Candidate.ExpectAsync("LEFT_CONVERSATION");
+        (await app.PostAsync($"/conversations/{chat.Id}/messages", new { content = "a2" }, chat.Chat.Agent.Token)).ShouldSucceed(System.Net.HttpStatusCode.Created);
+
+        await chat.Candidate.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id, sinceSeq = 0 });
+
+        await chat.Candidate.ExpectAsync("JOINED_CONVERSATION");
+        (await chat.Candidate.ReceiveUntilQuietAsync()).Select(f => (Seq(f), f.Data.GetProperty("content").GetString(), Replayed(f))).ShouldBe([(2, "a2", true)]);
+        await chat.Candidate.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id, sinceSeq = 0 });
+        await chat.Candidate.ExpectAsync("JOINED_CONVERSATION");
+        await chat.Candidate.ShouldReceiveNothingAsync();
+    }
+
+    [Fact]
     public async Task A_reconnect_while_the_other_side_keeps_sending_loses_and_duplicates_nothing()
     {
         await using var chat = await app.JoinedChatAsync();
