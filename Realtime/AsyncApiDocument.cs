@@ -163,7 +163,9 @@ static class AsyncApiDocument
     static string Description()
     {
         var optInClient = EventTable.Routes.Where(r => r.Value.Doc.OptIn).Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
-        var optInServer = EventTable.ServerEvents.Where(e => e.Value.OptIn).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+        var optInServer = EventTable.ServerEvents.Where(e => e.Value is { OptIn: true, OptInBy: null }).Select(e => e.Key).Order(StringComparer.Ordinal).ToList();
+        var askedFor = EventTable.ServerEvents.Where(e => e.Value is { OptIn: true, OptInBy: not null })
+            .Select(e => $"{e.Key} only to a socket that did {e.Value.OptInBy}").Order(StringComparer.Ordinal).ToList();
         return "The live side of SupportChat (CONTRACT.md \"WebSocket\" and Part 2 \"WebSocket additions\"). Connect to ws://HOST:PORT/ws?token=JWT. "
             + "Every frame, both ways, is a JSON text frame {\"event\": NAME, \"data\": {...}}; the server sends nothing unprompted on connect. "
             + "Each frame is checked in this order: format (not a JSON object with a string event and an object data, or a binary frame: "
@@ -171,8 +173,9 @@ static class AsyncApiDocument
             + $"data schema (`{ErrorMessages.InvalidSchema}`), then the event's own rules. The socket stays open after every ERROR. A frame over "
             + $"{RealtimeEndpoint.MaxFrameBytes / 1024} KiB closes the socket with 1009; a peer that stops reading while more than "
             + $"{SocketConnection.MaxQueuedBytes / 1024 / 1024} MiB wait for it is closed with 1008. "
-            + $"Opt-in: {string.Join(", ", optInServer)} go only to sockets that sent SUBSCRIBE. A socket that sends none of "
-            + $"{string.Join(", ", optInClient)} receives exactly Part 1's frames. "
+            + $"Opt-in: {string.Join(", ", optInServer)} go only to sockets that sent SUBSCRIBE; {string.Join("; ", askedFor)}; NEW_MESSAGE "
+            + "with replayed: true only to a socket that sent JOIN_CONVERSATION with sinceSeq. A socket that sends none of "
+            + $"{string.Join(", ", optInClient)} and no sinceSeq or clientMessageId receives exactly Part 1's frames. "
             + "Ids are 24 lower-case hexadecimal characters; timestamps ISO-8601 UTC with milliseconds.";
     }
 
@@ -181,7 +184,7 @@ static class AsyncApiDocument
         ["name"] = name,
         ["title"] = name,
         ["summary"] = doc.Summary,
-        ["description"] = direction + (doc.OptIn ? " Part 2, opt-in: a socket that never sent SUBSCRIBE never gets it." : ""),
+        ["description"] = direction + (doc.OptIn ? $" Part 2, opt-in: a socket that did not {doc.OptInBy ?? "send SUBSCRIBE"} never gets it." : ""),
         ["contentType"] = "application/json",
         ["payload"] = new JsonObject
         {

@@ -25,4 +25,7 @@ static class EventNames
     public const string ConversationUnassigned = "CONVERSATION_UNASSIGNED";
     public const string ConversationUpdated = "CONVERSATION_UPDATED";
     public const string UserTyping = "USER_TYPING";
+    public const string MessageNotification = "MESSAGE_NOTIFICATION";
+    // Server → client (Part 2, only to the socket that asked)
+    public const string MessageAccepted = "MESSAGE_ACCEPTED";
 }

@@ -19,10 +19,11 @@ sealed record EventRoute(string[] AllowedRoles, SocketEventHandler Handle, Event
 /// <param name="Replies">Client events only: the server events its sender may get back, ERROR aside.</param>
 /// <param name="Errors">Client events only: the ERROR messages of its own rules (format, name, role and internal errors are added for every event).</param>
 /// <param name="OptIn">Part 2: an event a Part 1 client never sends (client) or never receives (server).</param>
-sealed record EventDoc(Type Data, string Summary, string[] Replies, string[] Errors, bool OptIn = false)
+/// <param name="OptInBy">Server opt-in events only: what a socket does to get it; null for SUBSCRIBE.</param>
+sealed record EventDoc(Type Data, string Summary, string[] Replies, string[] Errors, bool OptIn = false, string? OptInBy = null)
 {
     /// <summary>A server event: no replies, no errors of its own.</summary>
-    public static EventDoc Sent(Type data, string summary, bool optIn = false) => new(data, summary, [], [], optIn);
+    public static EventDoc Sent(Type data, string summary, bool optIn = false, string? optInBy = null) => new(data, summary, [], [], optIn, optInBy);
 }
 
 /// <summary>
@@ -35,13 +36,16 @@ static class EventTable
 
     public static readonly FrozenDictionary<string, EventRoute> Routes = new Dictionary<string, EventRoute>
     {
-        [EventNames.JoinConversation] = new(Access.RolesThatMay(Permission.Reply), JoinConversationEvent.HandleAsync, new(typeof(ConversationEventData),
+        [EventNames.JoinConversation] = new(Access.RolesThatMay(Permission.Reply), JoinConversationEvent.HandleAsync, new(typeof(JoinConversationData),
             "Enter the room of one's own conversation (the candidate's, or the one assigned to the agent); an agent's first join moves it "
-            + "from open to assigned. Joining twice is harmless.",
-            [EventNames.JoinedConversation], [ErrorMessages.InvalidSchema, ErrorMessages.NotAllowed, ErrorMessages.AlreadyClosed])),
+            + "from open to assigned. Joining twice is harmless. With sinceSeq (Part 2, resume), JOINED_CONVERSATION is followed by every "
+            + "message with a higher seq not yet sent on this connection, as NEW_MESSAGE with replayed: true, oldest first, then live messages.",
+            [EventNames.JoinedConversation, EventNames.NewMessage], [ErrorMessages.InvalidSchema, ErrorMessages.NotAllowed, ErrorMessages.AlreadyClosed])),
         [EventNames.SendMessage] = new(Access.RolesThatMay(Permission.Reply), SendMessageEvent.HandleAsync, new(typeof(SendMessageData),
-            "Send a message in a room one has joined: NEW_MESSAGE to every other socket in the room (the sender's other tabs included), nothing to the sender.",
-            [], [ErrorMessages.InvalidSchema, ErrorMessages.TooManyMessages, ErrorMessages.JoinFirst])),
+            "Send a message in a room one has joined: NEW_MESSAGE to every other socket in the room (the sender's other tabs included), nothing to the sender. "
+            + "With clientMessageId (Part 2, idempotent sends) the sender gets MESSAGE_ACCEPTED, and a repeat of it by the same user in the same "
+            + "conversation is neither stored nor delivered again, but answered MESSAGE_ACCEPTED with the first one's seq.",
+            [EventNames.MessageAccepted], [ErrorMessages.InvalidSchema, ErrorMessages.TooManyMessages, ErrorMessages.JoinFirst])),
         [EventNames.LeaveConversation] = new(Access.RolesThatMay(Permission.Reply), LeaveConversationEvent.HandleAsync, new(typeof(ConversationEventData),
             "Step out of a room; the live transcript stays until the conversation closes.",
             [EventNames.LeftConversation], JoinedOnly)),
@@ -50,8 +54,8 @@ static class EventTable
             + "other socket in the room, nothing to the closing socket.",
             [], [ErrorMessages.InvalidSchema, ErrorMessages.NotAllowed, ErrorMessages.NotYetAssigned, ErrorMessages.AlreadyClosed])),
         [EventNames.Subscribe] = new(Access.RolesThatMay(Permission.Subscribe), SubscribeEvent.HandleAsync, new(typeof(SubscribeData),
-            "Opt in to notifications: from now on this socket also gets CONVERSATION_CREATED, CONVERSATION_ASSIGNED, CONVERSATION_UNASSIGNED "
-            + "and CONVERSATION_UPDATED about the conversations its user may see, without joining anything, and USER_TYPING in its rooms. "
+            "Opt in to notifications: from now on this socket also gets CONVERSATION_CREATED, CONVERSATION_ASSIGNED, CONVERSATION_UNASSIGNED, "
+            + "CONVERSATION_UPDATED and MESSAGE_NOTIFICATION about the conversations its user may see, without joining anything, and USER_TYPING in its rooms. "
             + "Answered SUBSCRIBED, also when repeated.",
             [EventNames.Subscribed], [], OptIn: true)),
         [EventNames.Typing] = new(Access.RolesThatMay(Permission.Reply), TypingEvent.HandleAsync, new(typeof(ConversationEventData),
@@ -88,6 +92,12 @@ static class EventTable
             + "its candidate, assigned agent, supervisor and every admin, whoever made the change included.", optIn: true),
         [EventNames.UserTyping] = EventDoc.Sent(typeof(UserTypingData),
             "Someone else in the room is typing: to the subscribed sockets in the room of the other users.", optIn: true),
+        [EventNames.MessageNotification] = EventDoc.Sent(typeof(MessageNotificationData),
+            "A message of the other side (sent over WebSocket or HTTP): to the subscribed sockets of the conversation's candidate or assigned "
+            + "agent that are not in its room. preview is the first 100 UTF-16 code units of the content.", optIn: true),
+        [EventNames.MessageAccepted] = EventDoc.Sent(typeof(MessageAcceptedData),
+            "To the sending socket of a SEND_MESSAGE that carried a clientMessageId: the message's seq and createdAt; for a repeat, the first "
+            + "send's (nothing is stored or delivered again).", optIn: true, optInBy: "send SEND_MESSAGE with a clientMessageId"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Contract order: frame format, event name, role; each handler then checks its own data.</summary>

@@ -21,9 +21,10 @@ static class Frames
     /// <summary>
     /// NEW_MESSAGE, the one frame written per chat message: straight to a writer reused per thread, without the
     /// serializer's object walk. Same dialect as <see cref="Json.Options"/>: its encoder, camelCase, timestamps.
-    /// <paramref name="seq"/> is the message's position in the transcript, 1 for the first (CONTRACT.md Part 2).
+    /// <paramref name="seq"/> is the message's position in the transcript, 1 for the first (CONTRACT.md Part 2);
+    /// <paramref name="replayed"/> marks a message resent after JOIN_CONVERSATION's <c>sinceSeq</c>.
     /// </summary>
-    public static byte[] NewMessage(ObjectId conversationId, LiveMessage message, int seq)
+    public static byte[] NewMessage(ObjectId conversationId, LiveMessage message, int seq, bool replayed = false)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -54,6 +55,7 @@ static class Frames
             }
             writer.WriteEndArray();
         }
+        if (replayed) writer.WriteBoolean("replayed"u8, true);   // absent on live messages: Part 1 clients see Part 1's frame
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.Flush();
@@ -139,9 +141,32 @@ sealed record ConversationRef(ObjectId ConversationId);
 /// <param name="CreatedAt">When the server accepted it: ISO-8601 UTC with milliseconds.</param>
 /// <param name="Seq">Its position in the conversation, 1, 2, 3, … in the order the server accepted it (CONTRACT.md Part 2).</param>
 /// <param name="Attachments">Only on a message with attachments (CONTRACT.md "Attachments"); absent otherwise.</param>
+/// <param name="Replayed">Only on a message resent after JOIN_CONVERSATION's <c>sinceSeq</c> (CONTRACT.md Part 2, resume): <c>true</c>; absent on live messages.</param>
 sealed record NewMessageData(ObjectId ConversationId, ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt, int Seq,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<Common.Data.MessageAttachment>? Attachments = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<Common.Data.MessageAttachment>? Attachments = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Replayed = null);
+
+/// <summary>JOIN_CONVERSATION's data.</summary>
+/// <param name="ConversationId">Required: the conversation's id, 24 hexadecimal characters.</param>
+/// <param name="SinceSeq">Optional (CONTRACT.md Part 2, resume): an integer ≥ 0; every message with a higher seq not yet sent on this
+/// connection follows JOINED_CONVERSATION as a NEW_MESSAGE with <c>"replayed": true</c>. A wrong type or a negative number:
+/// <c>Invalid request schema</c>; null counts as absent.</param>
+sealed record JoinConversationData(string? ConversationId, [property: JsonNumberHandling(JsonNumberHandling.Strict)] long? SinceSeq = null)
+{
+    [JsonIgnore] public ObjectId Id => ObjectId.Parse(ConversationId!);
+}
+
+sealed class JoinConversationDataValidator : AbstractValidator<JoinConversationData>
+{
+    public static readonly JoinConversationDataValidator Instance = new();
+
+    public JoinConversationDataValidator()
+    {
+        RuleFor(d => d.ConversationId).Must(id => ObjectId.TryParse(id, out _));
+        RuleFor(d => d.SinceSeq).GreaterThanOrEqualTo(0);
+    }
+}
 
 /// <summary>The data of JOIN, LEAVE, CLOSE and TYPING: just the conversation. A string, so a malformed id is a schema error, not a crash.</summary>
 /// <param name="ConversationId">Required: the conversation's id, 24 hexadecimal characters.</param>

@@ -9,5 +9,7 @@ namespace SupportChat.Realtime;
 /// <param name="Content">As sent; may be empty when the message carries attachments.</param>
 /// <param name="CreatedAt">When the room accepted it, to the millisecond.</param>
 /// <param name="Attachments">The files the message carries (CONTRACT.md "Attachments"); null for a message without any.</param>
+/// <param name="ClientMessageId">The sender's id for it (SEND_MESSAGE's <c>clientMessageId</c>, 1–64 code points), so a repeat is
+/// recognized for the conversation's whole life; null when the send carried none.</param>
 sealed record LiveMessage(ObjectId SenderId, string SenderRole, string Content, DateTime CreatedAt,
-    IReadOnlyList<MessageAttachment>? Attachments = null);
+    IReadOnlyList<MessageAttachment>? Attachments = null, string? ClientMessageId = null);

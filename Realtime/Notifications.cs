@@ -96,6 +96,35 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
     delegate void Send(string eventName, object data, ObjectId[] users, bool admins);
 
     /// <summary>
+    /// A message was accepted (socket or HTTP send): MESSAGE_NOTIFICATION to the subscribed sockets, not in the room, of the
+    /// other side's participant — the assigned agent for a candidate's message, the candidate for an agent's. Synchronous
+    /// and without a database read: the participants come from the room (<paramref name="participants"/>; null when
+    /// no join or HTTP send has read them yet, then nobody is notified). Costs one read of a counter when nobody subscribed.
+    /// </summary>
+    public void MessageSent(ObjectId conversationId, LiveMessage message, int seq, Participants? participants)
+    {
+        if (Volatile.Read(ref _subscribed) == 0 || participants is null) return;
+        var receiver = message.SenderRole == Roles.Candidate ? participants.AgentId : participants.CandidateId;
+        if (receiver is not { } userId) return;
+        SocketConnection[] receivers;
+        lock (_lock)
+        {
+            if (!_byUser.TryGetValue(userId, out var sockets)) return;
+            receivers = [.. sockets];
+        }
+        byte[]? frame = null;   // built once, and only if a socket outside the room is there to get it
+        foreach (var socket in receivers)
+        {
+            bool inRoom;
+            lock (socket.Rooms) inRoom = socket.Rooms.ContainsKey(conversationId);
+            if (inRoom) continue;
+            frame ??= Frames.Serialize(EventNames.MessageNotification, new MessageNotificationData(conversationId, seq, message.SenderId,
+                message.SenderRole, ConversationObject.Preview(message.Content), message.CreatedAt));
+            socket.Enqueue(frame);
+        }
+    }
+
+    /// <summary>
     /// Reads the conversation as it is now and lets <paramref name="compose"/> send its frames. Never throws: the change
     /// has committed already, and a failed read must not turn it into an error; the notification is lost and logged.
     /// </summary>
@@ -143,3 +172,12 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
     [LoggerMessage(LogLevel.Error, "A notification about conversation {ConversationId} was lost: reading the conversation failed")]
     static partial void LogLost(ILogger logger, Exception exception, ObjectId conversationId);
 }
+
+/// <summary>MESSAGE_NOTIFICATION's data (CONTRACT.md Part 2 "WebSocket additions").</summary>
+/// <param name="ConversationId">The conversation the message was sent in.</param>
+/// <param name="Seq">The message's seq.</param>
+/// <param name="SenderId">Who sent it.</param>
+/// <param name="SenderRole">candidate or agent.</param>
+/// <param name="Preview">The first 100 UTF-16 code units of its content, as <c>lastMessagePreview</c> (empty for a message with attachments only).</param>
+/// <param name="CreatedAt">When the server accepted it: ISO-8601 UTC with milliseconds.</param>
+sealed record MessageNotificationData(ObjectId ConversationId, int Seq, ObjectId SenderId, string SenderRole, string Preview, DateTime CreatedAt);

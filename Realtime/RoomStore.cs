@@ -26,6 +26,11 @@ sealed class RoomStore(TimeProvider clock)
         public bool Retired;
         /// <summary>TYPING: per sending user, when their last one was relayed (<see cref="TimeProvider.GetTimestamp"/>); null until the first.</summary>
         public Dictionary<ObjectId, long>? TypingRelayedAt;
+        /// <summary>The candidate and assigned agent, as the last join or HTTP send read them (null until one did; kept
+        /// current by <see cref="EvictAgentsExcept"/>): whom MESSAGE_NOTIFICATION may go to.</summary>
+        public Participants? Participants;
+        /// <summary>(user, clientMessageId) → seq of the message it sent first; null until a send carries one.</summary>
+        public Dictionary<(ObjectId UserId, string ClientMessageId), int>? ClientMessageIds;
         /// <summary>A close committed this room's transcript (see <see cref="SettleAfterCloseAsync"/>).</summary>
         public bool Closed;
         public bool IsEmpty => Members.Count == 0 && Messages.Count == 0 && Closing is null;
@@ -42,7 +47,16 @@ sealed class RoomStore(TimeProvider clock)
     /// </summary>
     public long MembershipEpoch => Interlocked.Read(ref _membershipEpoch);
 
-    public async Task JoinAsync(ObjectId conversationId, SocketConnection socket)
+    /// <summary>
+    /// Enters the room and, under its lock, queues JOINED_CONVERSATION (<paramref name="joinedFrame"/> gets the lastSeq of
+    /// that moment) and then, with <paramref name="sinceSeq"/>, every message with a higher seq not yet sent to this socket
+    /// as a replayed NEW_MESSAGE, oldest first (CONTRACT.md Part 2 "WebSocket additions", resume). Any message accepted
+    /// later is queued after them, so none is lost or sent twice. False, with nothing done, when
+    /// <see cref="MembershipEpoch"/> is no longer <paramref name="epoch"/> (read before authorizing): a close or
+    /// reassignment in between may have missed this socket, so the caller must authorize again.
+    /// </summary>
+    public async Task<bool> JoinAsync(ObjectId conversationId, SocketConnection socket, long epoch, Participants participants,
+        Func<int, byte[]> joinedFrame, long? sinceSeq)
     {
         while (true)
         {
@@ -53,9 +67,38 @@ sealed class RoomStore(TimeProvider clock)
                 if (room.Retired) continue;
                 if (room.Closing is null)
                 {
-                    if (!room.Members.Contains(socket)) room.Members.Add(socket);
-                    lock (socket.Rooms) socket.Rooms.Add(conversationId);
-                    return;
+                    if (MembershipEpoch != epoch)
+                    {
+                        RetireIfEmpty(conversationId, room);
+                        return false;
+                    }
+                    room.Participants = participants;
+                    var lastSeq = room.Messages.Count;
+                    int sentAbove;
+                    List<SentRange>? sentEarlier = null;
+                    lock (socket.Rooms)
+                    {
+                        if (!socket.Rooms.TryGetValue(conversationId, out sentAbove))
+                        {
+                            room.Members.Add(socket);
+                            sentAbove = lastSeq;   // live from here on
+                        }
+                        socket.SentBeforeLeaving?.TryGetValue(conversationId, out sentEarlier);
+                    }
+                    socket.Enqueue(joinedFrame(lastSeq));
+                    // Replayed: above sinceSeq, below what this connection is sent live, and not sent before it left the room.
+                    var from = sinceSeq is { } since ? (int)Math.Min(since, sentAbove) : sentAbove;
+                    for (var i = from; i < sentAbove; i++)
+                        if (sentEarlier is null || !sentEarlier.Exists(range => range.Contains(i + 1)))
+                            socket.Enqueue(Frames.NewMessage(conversationId, room.Messages[i], i + 1, replayed: true));
+                    lock (socket.Rooms)
+                    {
+                        socket.Rooms[conversationId] = from;
+                        // Everything above from now counts as sent; only earlier ranges below it are still needed.
+                        if (sentEarlier is not null && sentEarlier.RemoveAll(range => range.From >= from) > 0 && sentEarlier.Count == 0)
+                            socket.SentBeforeLeaving!.Remove(conversationId);
+                    }
+                    return true;
                 }
                 closing = room.Closing.Task;
             }
@@ -63,12 +106,17 @@ sealed class RoomStore(TimeProvider clock)
         }
     }
 
-    /// <summary>Appends to the transcript and queues NEW_MESSAGE for every other socket in the room; false if the sender is not in it.</summary>
-    public async Task<bool> SendAsync(ObjectId conversationId, SocketConnection sender, string content, IReadOnlyList<MessageAttachment>? attachments = null)
+    /// <summary>
+    /// Appends to the transcript and queues NEW_MESSAGE for every other socket in the room; null if the sender is not in it.
+    /// With a <paramref name="clientMessageId"/> this user already sent in this conversation, nothing is stored or delivered
+    /// and the first message comes back as a repeat (CONTRACT.md Part 2 "WebSocket additions", idempotent sends).
+    /// </summary>
+    public async Task<AcceptedMessage?> SendAsync(ObjectId conversationId, SocketConnection sender, string content,
+        IReadOnlyList<MessageAttachment>? attachments = null, string? clientMessageId = null)
     {
         while (true)
         {
-            if (!_rooms.TryGetValue(conversationId, out var room)) return false;
+            if (!_rooms.TryGetValue(conversationId, out var room)) return null;
             Task closing;
             lock (room)
             {
@@ -76,19 +124,34 @@ sealed class RoomStore(TimeProvider clock)
                 if (room.Closing is null)
                 {
                     // After shutdown began the last checkpoint is due: a later message could miss it, so it is refused.
-                    if (_shuttingDown || !room.Members.Contains(sender)) return false;
-                    var message = NewMessage(sender.UserId, sender.Role, content, attachments);
+                    if (_shuttingDown || !room.Members.Contains(sender)) return null;
+                    if (clientMessageId is not null && FirstSent(room, sender.UserId, clientMessageId) is { } first) return first;
+                    var message = NewMessage(sender.UserId, sender.Role, content, attachments, clientMessageId);
                     room.Messages.Add(message);
-                    var frame = Frames.NewMessage(conversationId, message, room.Messages.Count);
+                    var seq = room.Messages.Count;
+                    if (clientMessageId is not null) (room.ClientMessageIds ??= [])[(sender.UserId, clientMessageId)] = seq;
+                    var frame = Frames.NewMessage(conversationId, message, seq);
                     foreach (var member in room.Members)
                         if (member != sender) member.Enqueue(frame);
-                    return true;
+                    return new AcceptedMessage(message, seq, Repeat: false, room.Participants);
                 }
                 closing = room.Closing.Task;
             }
             await closing;   // the close decides whether this message still has a room to go to
         }
     }
+
+    /// <summary>The message <paramref name="sender"/>'s user already sent with <paramref name="clientMessageId"/>, if the socket is in the room and there is one.</summary>
+    public AcceptedMessage? SentBefore(ObjectId conversationId, SocketConnection sender, string clientMessageId)
+    {
+        if (!_rooms.TryGetValue(conversationId, out var room)) return null;
+        lock (room) return !room.Retired && room.Members.Contains(sender) ? FirstSent(room, sender.UserId, clientMessageId) : null;
+    }
+
+    static AcceptedMessage? FirstSent(Room room, ObjectId userId, string clientMessageId) =>
+        room.ClientMessageIds is { } ids && ids.TryGetValue((userId, clientMessageId), out var seq)
+            ? new AcceptedMessage(room.Messages[seq - 1], seq, Repeat: true, room.Participants)
+            : null;
 
     /// <summary>Whether the socket is in the conversation's room now (a send checks it again when it appends).</summary>
     public bool IsMember(ObjectId conversationId, SocketConnection socket)
@@ -120,13 +183,16 @@ sealed class RoomStore(TimeProvider clock)
     }
 
     /// <summary>Takes the socket out of the room; false if it was not in it.</summary>
-    public bool Leave(ObjectId conversationId, SocketConnection socket)
+    public bool Leave(ObjectId conversationId, SocketConnection socket) => Leave(conversationId, socket, staysConnected: true);
+
+    bool Leave(ObjectId conversationId, SocketConnection socket, bool staysConnected)
     {
         if (!_rooms.TryGetValue(conversationId, out var room)) return false;
         lock (room)
         {
             if (!room.Members.Remove(socket)) return false;
-            lock (socket.Rooms) socket.Rooms.Remove(conversationId);
+            if (staysConnected) Depart(socket, conversationId, room.Messages.Count);
+            else lock (socket.Rooms) socket.Rooms.Remove(conversationId);
             RetireIfEmpty(conversationId, room);
             return true;
         }
@@ -136,8 +202,23 @@ sealed class RoomStore(TimeProvider clock)
     public void LeaveAll(SocketConnection socket)
     {
         ObjectId[] rooms;
-        lock (socket.Rooms) rooms = [.. socket.Rooms];
-        foreach (var conversationId in rooms) Leave(conversationId, socket);
+        lock (socket.Rooms) rooms = [.. socket.Rooms.Keys];
+        foreach (var conversationId in rooms) Leave(conversationId, socket, staysConnected: false);
+    }
+
+    /// <summary>
+    /// A socket that stays connected leaves a room (under the room's lock): it remembers which seqs it was sent while in it,
+    /// so that a resuming JOIN on this connection does not send them again (CONTRACT.md Part 2, resume).
+    /// </summary>
+    static void Depart(SocketConnection socket, ObjectId conversationId, int lastSeq)
+    {
+        lock (socket.Rooms)
+        {
+            if (!socket.Rooms.Remove(conversationId, out var sentAbove) || sentAbove >= lastSeq) return;
+            var sentEarlier = socket.SentBeforeLeaving ??= [];
+            if (!sentEarlier.TryGetValue(conversationId, out var ranges)) sentEarlier[conversationId] = ranges = [];
+            ranges.Add(new SentRange(sentAbove, lastSeq));
+        }
     }
 
     /// <summary>
@@ -151,10 +232,11 @@ sealed class RoomStore(TimeProvider clock)
         if (!_rooms.TryGetValue(conversationId, out var room)) return;
         lock (room)
         {
+            if (room.Participants is { } participants) room.Participants = participants with { AgentId = assignedAgentId };
             foreach (var member in room.Members.Where(m => m.Role == Roles.Agent && m.UserId != assignedAgentId).ToArray())
             {
                 room.Members.Remove(member);
-                lock (member.Rooms) member.Rooms.Remove(conversationId);
+                Depart(member, conversationId, room.Messages.Count);   // a later reassignment back may let it join again
             }
             RetireIfEmpty(conversationId, room);
         }
@@ -216,6 +298,7 @@ sealed class RoomStore(TimeProvider clock)
                         lock (member.Rooms) member.Rooms.Remove(conversationId);
                     room.Members.Clear();
                     room.Messages.Clear();
+                    room.ClientMessageIds = null;
                     room.TypingRelayedAt = null;
                 }
                 RetireIfEmpty(conversationId, room);
@@ -237,7 +320,7 @@ sealed class RoomStore(TimeProvider clock)
     /// is due, so a later message could miss it).
     /// </summary>
     public async Task<AppendedMessage?> AppendAsync(ObjectId conversationId, ObjectId senderId, string senderRole, string content,
-        IReadOnlyList<MessageAttachment>? attachments = null)
+        long epochBeforeCheck, Participants participants, IReadOnlyList<MessageAttachment>? attachments = null)
     {
         while (true)
         {
@@ -253,12 +336,14 @@ sealed class RoomStore(TimeProvider clock)
                         RetireIfEmpty(conversationId, room);
                         return null;
                     }
+                    // Read before the caller's check: if no close or reassignment came since, they are current.
+                    if (MembershipEpoch == epochBeforeCheck) room.Participants = participants;
                     var message = NewMessage(senderId, senderRole, content, attachments);
                     room.Messages.Add(message);
                     var seq = room.Messages.Count;
                     var frame = Frames.NewMessage(conversationId, message, seq);
                     foreach (var member in room.Members) member.Enqueue(frame);
-                    return new AppendedMessage(conversationId, message, seq, room);
+                    return new AppendedMessage(conversationId, message, seq, room, room.Participants);
                 }
                 closing = room.Closing.Task;
             }
@@ -273,9 +358,9 @@ sealed class RoomStore(TimeProvider clock)
     /// Null when refused: <c>LostToClose</c> tells a close that won (answer "Conversation already closed") from shutdown.
     /// </summary>
     public async Task<(AppendedMessage? Message, bool LostToClose)> AppendCheckedAsync(ObjectId conversationId, ObjectId senderId, string senderRole,
-        string content, long epochBeforeCheck, Func<Task<bool>> closedNow, IReadOnlyList<MessageAttachment>? attachments = null)
+        string content, long epochBeforeCheck, Participants participants, Func<Task<bool>> closedNow, IReadOnlyList<MessageAttachment>? attachments = null)
     {
-        var appended = await AppendAsync(conversationId, senderId, senderRole, content, attachments);
+        var appended = await AppendAsync(conversationId, senderId, senderRole, content, epochBeforeCheck, participants, attachments);
         if (appended is null) return (null, false);
         if (MembershipEpoch == epochBeforeCheck || !await closedNow()) return (appended, false);
         return await SettleAfterCloseAsync(appended) ? (appended, false) : (null, true);
@@ -301,6 +386,7 @@ sealed class RoomStore(TimeProvider clock)
                         lock (member.Rooms) member.Rooms.Remove(appended.ConversationId);
                     room.Members.Clear();
                     room.Messages.Clear();
+                    room.ClientMessageIds = null;
                     RetireIfEmpty(appended.ConversationId, room);
                     return false;
                 }
@@ -406,6 +492,9 @@ sealed class RoomStore(TimeProvider clock)
         {
             room.Messages.AddRange(transcript);
             room.Checkpointed = room.Messages.Count;
+            // Idempotent sends hold across a restart: the ids travel with the messages in the journal.
+            for (var i = 0; i < room.Messages.Count; i++)
+                if (room.Messages[i].ClientMessageId is { } clientMessageId) (room.ClientMessageIds ??= []).TryAdd((room.Messages[i].SenderId, clientMessageId), i + 1);
         }
     }
 
@@ -422,10 +511,11 @@ sealed class RoomStore(TimeProvider clock)
         return (rooms, sockets);
     }
 
-    LiveMessage NewMessage(ObjectId senderId, string senderRole, string content, IReadOnlyList<MessageAttachment>? attachments = null)
+    LiveMessage NewMessage(ObjectId senderId, string senderRole, string content, IReadOnlyList<MessageAttachment>? attachments = null,
+        string? clientMessageId = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return new LiveMessage(senderId, senderRole, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments);
+        return new LiveMessage(senderId, senderRole, content, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), attachments, clientMessageId);
     }
 
     void RetireIfEmpty(ObjectId conversationId, Room room)
@@ -447,8 +537,21 @@ enum TypingOutcome
     Relay,
 }
 
-/// <summary>What <see cref="RoomStore.AppendAsync"/> appended: the message, its seq, and (opaque) the room it went into.</summary>
-sealed record AppendedMessage(ObjectId ConversationId, LiveMessage Message, int Seq, object Room);
+/// <summary>What <see cref="RoomStore.AppendAsync"/> appended: the message, its seq, (opaque) the room it went into, and its participants if known.</summary>
+sealed record AppendedMessage(ObjectId ConversationId, LiveMessage Message, int Seq, object Room, Participants? Participants);
+
+/// <summary>A socket send the room accepted: the message and its seq; <c>Repeat</c> when its clientMessageId was sent before and
+/// this is that first message; the conversation's participants if known.</summary>
+readonly record struct AcceptedMessage(LiveMessage Message, int Seq, bool Repeat, Participants? Participants);
+
+/// <summary>The seqs <c>(From, To]</c> of a room that a socket was sent while it was in it.</summary>
+readonly record struct SentRange(int From, int To)
+{
+    public bool Contains(int seq) => seq > From && seq <= To;
+}
+
+/// <summary>A conversation's candidate and its assigned agent (null while none is).</summary>
+sealed record Participants(ObjectId CandidateId, ObjectId? AgentId);
 
 /// <summary>
 /// The figures of a live transcript: <see cref="LastSeq"/> is also the message count (seqs have no gaps),

@@ -42,8 +42,17 @@ sealed class SocketConnection
     public ObjectId UserId { get; }
     public string Role { get; }
 
-    /// <summary>The rooms this socket is in; guarded by locking the set, always while holding the room's own lock.</summary>
-    public HashSet<ObjectId> Rooms { get; } = [];
+    /// <summary>
+    /// The rooms this socket is in, each with the seq above which every message of that room was sent to it (replayed or
+    /// live; its own socket sends count as known to it). Guarded by locking the dictionary; changed only while holding the room's own lock.
+    /// </summary>
+    public Dictionary<ObjectId, int> Rooms { get; } = [];
+
+    /// <summary>
+    /// Per room this socket left while staying connected: the seqs it was sent while inside, so that a resuming JOIN does not
+    /// send them twice. Null until it first leaves a room; guarded like <see cref="Rooms"/>.
+    /// </summary>
+    public Dictionary<ObjectId, List<SentRange>>? SentBeforeLeaving { get; set; }
 
     /// <summary>Completes once the close frame is out (or the socket was aborted): only then may the socket be disposed.</summary>
     public Task Finished => _finished.Task;

@@ -9,7 +9,7 @@ namespace SupportChat.Realtime;
 /// <summary>
 /// The payload of one <see cref="Common.Data.TranscriptJournalEntry"/>: runs of live messages as UTF-8 JSON,
 /// <c>[{"conversationId": "…", "firstSequence": 0, "messages": [{"senderId": "…", "senderRole": "agent",
-/// "content": "…", "createdAt": "2026-11-30T17:40:00.123Z"}]}]</c>, where <c>firstSequence</c> is the zero-based
+/// "content": "…", "createdAt": "2026-11-30T17:40:00.123Z"}]}]</c> (optional per message: <c>attachments</c>, <c>clientMessageId</c>), where <c>firstSequence</c> is the zero-based
 /// position of the run's first message in its conversation's transcript. JSON rather than a binary layout so that
 /// the migration from the per-message LiveMessages table could build it in SQL on both providers, and an operator
 /// can read it with <c>sqlite3</c> or <c>psql</c>.
@@ -68,6 +68,7 @@ static class TranscriptJournal
                     writer.WritePropertyName("attachments"u8);
                     JsonSerializer.Serialize(writer, attachments, Json.Options);
                 }
+                if (message.ClientMessageId is { } clientMessageId) writer.WriteString("clientMessageId"u8, clientMessageId);   // likewise optional
                 writer.WriteEndObject();
                 if (buffer.WrittenCount + writer.BytesPending < maxPayloadBytes) continue;
                 writer.WriteEndArray();
@@ -115,7 +116,8 @@ static class TranscriptJournal
         db.ChangeTracker.Clear();   // the payloads are written: nothing should keep them alive
     }
 
-    sealed record JournalMessage(string SenderId, string SenderRole, string Content, DateTime CreatedAt, MessageAttachment[]? Attachments = null);
+    sealed record JournalMessage(string SenderId, string SenderRole, string Content, DateTime CreatedAt, MessageAttachment[]? Attachments = null,
+        string? ClientMessageId = null);
     sealed record JournalRun(string ConversationId, int FirstSequence, JournalMessage[] Messages);
 
     static readonly JsonSerializerOptions ReadOptions = new(JsonSerializerDefaults.Web);
@@ -124,5 +126,5 @@ static class TranscriptJournal
     public static IEnumerable<TranscriptWriter.TranscriptRun> Decode(byte[] payload) =>
         (JsonSerializer.Deserialize<JournalRun[]>(payload, ReadOptions) ?? []).Select(run => new TranscriptWriter.TranscriptRun(
             ObjectId.Parse(run.ConversationId), run.FirstSequence,
-            [.. run.Messages.Select(m => new LiveMessage(ObjectId.Parse(m.SenderId), m.SenderRole, m.Content, m.CreatedAt.ToUniversalTime(), m.Attachments))]));
+            [.. run.Messages.Select(m => new LiveMessage(ObjectId.Parse(m.SenderId), m.SenderRole, m.Content, m.CreatedAt.ToUniversalTime(), m.Attachments, m.ClientMessageId))]));
 }

@@ -59,7 +59,7 @@ sealed class CreateConversationEndpoint(SupportChatDb db, RoomStore rooms, Messa
             // before the next checkpoint loses it, as it would a socket message). Its supervisor could close the
             // conversation in between: then the close's outcome decides, as for any HTTP send.
             var (appended, lostToClose) = await rooms.AppendCheckedAsync(conversation.Id, me, Common.Auth.Roles.Candidate, req.Message, epoch,
-                () => db.IsClosedAsync(conversation.Id, ct));
+                new Participants(me, null), () => db.IsClosedAsync(conversation.Id, ct));
             if (appended is null && !lostToClose) throw new InvalidOperationException("The server is shutting down: the opening message was not accepted.");
         }
 

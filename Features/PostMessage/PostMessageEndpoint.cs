@@ -8,7 +8,8 @@ using SupportChat.Realtime;
 namespace SupportChat.Features.PostMessage;
 
 /// <summary>POST /conversations/{id}/messages, the candidate (own conversation) or the assigned agent: send a message without a socket.</summary>
-sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudget budget, TimeProvider clock) : Endpoint<PostMessageRequest, Envelope<PostMessageResponse>>
+sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudget budget, Notifications notifications, TimeProvider clock)
+    : Endpoint<PostMessageRequest, Envelope<PostMessageResponse>>
 {
     public override void Configure()
     {
@@ -57,12 +58,14 @@ sealed class PostMessageEndpoint(SupportChatDb db, RoomStore rooms, MessageBudge
             if (attachments is null) { await Send.FailAsync(400, ErrorMessages.InvalidSchema, ct); return; }
         }
 
-        var (appended, lostToClose) = await rooms.AppendCheckedAsync(req.Id, me, role, req.Content ?? "", epoch, () => db.IsClosedAsync(req.Id, ct), attachments);
+        var (appended, lostToClose) = await rooms.AppendCheckedAsync(req.Id, me, role, req.Content ?? "", epoch,
+            new Participants(conversation.CandidateId, conversation.AgentId), () => db.IsClosedAsync(req.Id, ct), attachments);
         if (appended is null && attachments is not null) await AttachmentClaims.ReleaseAsync(db, attachments);   // not sent: the uploads stay usable
         if (lostToClose) { await Send.FailAsync(409, ErrorMessages.AlreadyClosed, ct); return; }
         if (appended is null) throw new InvalidOperationException("The server is shutting down: the message was not accepted.");
 
         var message = appended.Message;
+        notifications.MessageSent(req.Id, message, appended.Seq, appended.Participants);
         await Send.ResponseAsync(Envelope.Of(new PostMessageResponse(req.Id, message.SenderId, message.SenderRole, message.Content, message.CreatedAt,
             appended.Seq, message.Attachments)), 201, ct);
     }

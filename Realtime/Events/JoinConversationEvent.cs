@@ -17,7 +17,7 @@ static class JoinConversationEvent
 
     public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
-        if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
+        if (!Frames.TryBind(data, JoinConversationDataValidator.Instance, out var request))
         {
             socket.SendError(ErrorMessages.InvalidSchema);
             return;
@@ -27,39 +27,42 @@ static class JoinConversationEvent
         await using var db = services.GetRequiredService<IDbContextFactory<SupportChatDb>>().CreateDbContext();
         var gate = services.GetRequiredService<DatabaseGate>();
 
-        var epoch = rooms.MembershipEpoch;
-        var (problem, status, moved) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
-        if (problem is null)
+        string? problem;
+        var movedAny = false;
+        while (true)
         {
-            await rooms.JoinAsync(conversationId, socket);
+            var epoch = rooms.MembershipEpoch;
+            var (refused, status, moved, participants) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
+            movedAny |= moved;
+            problem = refused;
+            if (problem is not null) break;
+            // JOINED_CONVERSATION and the replay are queued under the room's lock, before any later message.
+            if (await rooms.JoinAsync(conversationId, socket, epoch, participants!,
+                    lastSeq => Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status, lastSeq)), request.SinceSeq))
+                break;
             // A close or reassignment between the check and the join may have swept the room before this socket was in it.
-            if (rooms.MembershipEpoch != epoch)
-            {
-                (problem, status, _) = await gate.RunAsync(() => AuthorizeAsync(db, socket, conversationId, ct), ct);
-                if (problem is not null) rooms.Leave(conversationId, socket);
-            }
         }
 
         if (problem is not null) socket.SendError(problem);
-        else socket.Enqueue(Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status, rooms.LastSeq(conversationId))));
         // The status change committed whatever happened since; the joiner hears its own answer first.
-        if (moved) await services.GetRequiredService<Notifications>().ConversationUpdatedAsync(conversationId);
+        if (movedAny) await services.GetRequiredService<Notifications>().ConversationUpdatedAsync(conversationId);
     }
 
-    /// <summary>The problem that refuses the join (null: none), the status after it, and whether this join moved it to assigned.</summary>
-    static async Task<(string? Problem, string Status, bool Moved)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId,
+    /// <summary>The problem that refuses the join (null: none), the status after it, whether this join moved it to assigned, and its participants.</summary>
+    static async Task<(string? Problem, string Status, bool Moved, Participants? Participants)> AuthorizeAsync(SupportChatDb db, SocketConnection socket, ObjectId conversationId,
         CancellationToken ct)
     {
         var me = socket.UserId;
         var conversation = await ConversationAccess.FindAsync(db, conversationId, ct);
         var isParticipant = conversation is not null && (socket.Role == Roles.Agent ? conversation.AgentId == me : conversation.CandidateId == me);
-        if (!isParticipant) return (ErrorMessages.NotAllowed, "", false);
-        if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "", false);
-        if (socket.Role != Roles.Agent || conversation.Status != ConversationStatus.Open) return (null, conversation.Status, false);
+        if (!isParticipant) return (ErrorMessages.NotAllowed, "", false, null);
+        if (conversation!.Status == ConversationStatus.Closed) return (ErrorMessages.AlreadyClosed, "", false, null);
+        var participants = new Participants(conversation.CandidateId, conversation.AgentId);
+        if (socket.Role != Roles.Agent || conversation.Status != ConversationStatus.Open) return (null, conversation.Status, false, participants);
 
         // Statuses only move forward, so after a lost race one more read settles it.
         return await MoveToAssignedAsync(db, me, conversationId, ct)
-            ? (null, ConversationStatus.Assigned, true)
+            ? (null, ConversationStatus.Assigned, true, participants)
             : await AuthorizeAsync(db, socket, conversationId, ct);
     }
 

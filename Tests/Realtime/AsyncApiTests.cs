@@ -36,7 +36,7 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
         scheme.GetProperty("type").GetString().ShouldBe("httpApiKey");
         scheme.GetProperty("in").GetString().ShouldBe("query");
         scheme.GetProperty("name").GetString().ShouldBe("token");
-        document.GetProperty("info").GetProperty("description").GetString()!.ShouldContain("A socket that sends none of SUBSCRIBE, TYPING receives exactly Part 1's frames");
+        document.GetProperty("info").GetProperty("description").GetString()!.ShouldContain("A socket that sends none of SUBSCRIBE, TYPING and no sinceSeq or clientMessageId receives exactly Part 1's frames");
     }
 
     [Fact]
@@ -64,6 +64,20 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Resume_and_idempotent_send_fields_are_documented()
+    {
+        var messages = (await DocumentAsync()).GetProperty("components").GetProperty("messages");
+        JsonElement Data(string name) => messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("properties");
+
+        Data(EventNames.JoinConversation).GetProperty("sinceSeq").GetRawText().ShouldContain("integer");
+        Data(EventNames.SendMessage).GetProperty("clientMessageId").GetRawText().ShouldContain("string");
+        Data(EventNames.NewMessage).GetProperty("replayed").GetRawText().ShouldContain("boolean");
+        Data(EventNames.MessageAccepted).EnumerateObject().Select(p => p.Name).ShouldBe(["conversationId", "clientMessageId", "seq", "createdAt"]);
+        Data(EventNames.MessageNotification).EnumerateObject().Select(p => p.Name)
+            .ShouldBe(["conversationId", "seq", "senderId", "senderRole", "preview", "createdAt"]);
+    }
+
+    [Fact]
     public async Task Every_event_name_and_every_table_row_is_documented_with_a_data_schema_and_an_operation()
     {
         var document = await DocumentAsync();
@@ -87,9 +101,9 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Theory]
-    [InlineData("JOIN_CONVERSATION", new[] { "candidate", "agent" }, new[] { "JOINED_CONVERSATION" },
+    [InlineData("JOIN_CONVERSATION", new[] { "candidate", "agent" }, new[] { "JOINED_CONVERSATION", "NEW_MESSAGE" },
         new[] { "Forbidden for this role", "Invalid request schema", "Not allowed to access this conversation", "Conversation already closed" })]
-    [InlineData("SEND_MESSAGE", new[] { "candidate", "agent" }, new string[0],
+    [InlineData("SEND_MESSAGE", new[] { "candidate", "agent" }, new[] { "MESSAGE_ACCEPTED" },
         new[] { "Forbidden for this role", "Invalid request schema", "Too many messages", "You must join the conversation first" })]
     [InlineData("LEAVE_CONVERSATION", new[] { "candidate", "agent" }, new[] { "LEFT_CONVERSATION" },
         new[] { "Forbidden for this role", "Invalid request schema", "You must join the conversation first" })]
@@ -119,8 +133,9 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
 
         var optIn = AllEventNames().Where(n => messages.GetProperty(n).GetProperty("x-opt-in").GetBoolean()).Order().ToList();
 
-        optIn.ShouldBe(["CONVERSATION_ASSIGNED", "CONVERSATION_CREATED", "CONVERSATION_UNASSIGNED", "CONVERSATION_UPDATED", "SUBSCRIBE", "SUBSCRIBED",
-            "TYPING", "USER_TYPING"]);
+        optIn.ShouldBe(["CONVERSATION_ASSIGNED", "CONVERSATION_CREATED", "CONVERSATION_UNASSIGNED", "CONVERSATION_UPDATED", "MESSAGE_ACCEPTED",
+            "MESSAGE_NOTIFICATION", "SUBSCRIBE", "SUBSCRIBED", "TYPING", "USER_TYPING"]);
+        messages.GetProperty("MESSAGE_ACCEPTED").GetProperty("description").GetString()!.ShouldContain("clientMessageId");
     }
 
     [Fact]
@@ -144,13 +159,16 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
 
         var attachment = new SupportChat.Common.Data.MessageAttachment(ObjectId.NewId(), "a.png", "image/png", 10, true);
         var plain = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "hi", DateTime.UtcNow), 1)).RootElement;
-        var withFile = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "", DateTime.UtcNow, [attachment]), 2)).RootElement;
+        var replayedWithFile = JsonDocument.Parse(Frames.NewMessage(ObjectId.NewId(), new LiveMessage(ObjectId.NewId(), "agent", "", DateTime.UtcNow, [attachment]), 2,
+            replayed: true)).RootElement;
 
         var properties = documented.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
-        withFile.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties);
-        // Without files the frame is Part 1's: "attachments" is documented as optional and left out.
-        plain.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties.Where(p => p != "attachments"));
+        replayedWithFile.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties);
+        replayedWithFile.GetProperty("data").GetProperty("replayed").GetBoolean().ShouldBeTrue();
+        // A live message without files is Part 1's frame: "attachments" and "replayed" are documented as optional and left out.
+        plain.GetProperty("data").EnumerateObject().Select(p => p.Name).ShouldBe(properties.Where(p => p is not ("attachments" or "replayed")));
         documented.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ShouldNotContain("attachments");
+        documented.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ShouldNotContain("replayed");
     }
 
     [Fact]

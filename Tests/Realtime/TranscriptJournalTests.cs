@@ -70,6 +70,21 @@ public sealed class TranscriptJournalTests
         Encoding.UTF8.GetString(payload).ShouldBe(
             $$"""[{"conversationId":"{{conversation}}","firstSequence":2,"messages":[{"senderId":"{{conversation}}","senderRole":"agent","content":"hi","createdAt":"1970-01-01T00:00:00.000Z"}]}]""");
     }
+
+    [Fact]
+    public void A_client_message_id_is_journaled_as_an_optional_field_and_older_payloads_read_without_one()
+    {
+        var conversation = ObjectId.NewId();
+        var message = new LiveMessage(conversation, "candidate", "hi", DateTime.UnixEpoch, ClientMessageId: "c-1");
+
+        var payload = TranscriptJournal.Encode([new(conversation, 0, [message])])[0];
+
+        Encoding.UTF8.GetString(payload).ShouldContain("\"createdAt\":\"1970-01-01T00:00:00.000Z\",\"clientMessageId\":\"c-1\"}");
+        TranscriptJournal.Decode(payload).Single().Messages.ShouldBe([message]);
+        var older = Encoding.UTF8.GetBytes(
+            $$"""[{"conversationId":"{{conversation}}","firstSequence":0,"messages":[{"senderId":"{{conversation}}","senderRole":"agent","content":"hi","createdAt":"1970-01-01T00:00:00.000Z"}]}]""");
+        TranscriptJournal.Decode(older).Single().Messages.Single().ClientMessageId.ShouldBeNull();
+    }
 }
 
 /// <summary>Checkpoints append to the journal; once closed conversations' messages outweigh the live ones, a compaction rewrites it.</summary>
