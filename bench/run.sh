@@ -21,7 +21,7 @@
 #   --hold S [10]              idle: seconds the sockets stay connected
 #   --idle-warmup N [1000]     idle: sockets connected and closed again before the measured ones (0: a cold server)
 #   --burst-conversations K [100]  --burst-messages M [200]  --background-conversations B [50]
-#   --scenarios LIST [chat,idle,close-burst]
+#   --scenarios LIST [chat,idle,close-burst]   (also: resume, issue #14's 1,000 sockets rejoining 200 messages behind)
 #   --postgres                 PostgreSQL instead of SQLite for the real server
 #   --results DIR              where the JSON figures and summary.md go [results/ in a new folder under /tmp,
 #                              which also holds server.log and relay.log]
@@ -68,6 +68,7 @@ fi
 case ",$scenarios," in *,chat,*) run_chat=1 ;; *) run_chat=0 ;; esac
 case ",$scenarios," in *,idle,*) run_idle=1 ;; *) run_idle=0 ;; esac
 case ",$scenarios," in *,close-burst,*) run_burst=1 ;; *) run_burst=0 ;; esac
+case ",$scenarios," in *,resume,*) run_resume=1 ;; *) run_resume=0 ;; esac
 
 # 10,000 sockets need 10,000 descriptors in the server and as many in the generator. Both inherit this limit.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -190,7 +191,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== database: $provider; results: $results"
 
 setup_pairs=0
-if [ "$run_chat" = 1 ] || [ "$run_idle" = 1 ]; then setup_pairs=$conversations; fi
+if [ "$run_chat" = 1 ] || [ "$run_idle" = 1 ] || [ "$run_resume" = 1 ]; then setup_pairs=$conversations; fi
 # The close burst also closes 5 warm-up conversations one at a time before the burst (the generator's default).
 if [ "$run_burst" = 1 ] && [ $((burst_conversations + background_conversations + 5)) -gt "$setup_pairs" ]; then
   setup_pairs=$((burst_conversations + background_conversations + 5))
@@ -240,6 +241,14 @@ if [ "$run_burst" = 1 ]; then
     --burst-conversations "$burst_conversations" --burst-messages "$burst_messages" \
     --background-conversations "$background_conversations" --background-rate "$rate" \
     --label "$burst_conversations×$burst_messages on $provider" --out "$out"
+  stop_target
+fi
+
+if [ "$run_resume" = 1 ]; then
+  start_real
+  next_out resume-real
+  generator resume --url "$real_url" --roster "$roster" --server-pid "$target_pid" --sockets 1000 \
+    --conversations "$conversations" --behind 200 --label "1000 sockets, 200 behind" --out "$out"
   stop_target
 fi
 

@@ -86,5 +86,8 @@ sealed class BenchTarget
         return connected;
     }
 
+    /// <summary>The socket address of the real server for <paramref name="account"/>'s token.</summary>
+    public Uri SocketUriFor(Account account) => SocketUri($"token={account.Token}");
+
     Uri SocketUri(string query) => new UriBuilder(_baseUrl) { Scheme = _baseUrl.Scheme == "https" ? "wss" : "ws", Path = "/ws", Query = query }.Uri;
 }

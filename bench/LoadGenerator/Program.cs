@@ -10,6 +10,7 @@ const string usage = """
       chat         C conversations chatting, closed loop (default) or --rate R msg/s per sender (open loop)
       idle         N sockets connect, authenticate, join and sit idle: connect rate and server RSS per socket
       close-burst  K conversations with M live messages closed at once, while B others keep chatting
+      resume       S sockets JOIN at once with sinceSeq B messages behind, against a plain JOIN of the same sockets
       summary      --results DIR: Markdown tables of the runs saved there, real vs relay, against the targets
 
     common options
@@ -26,6 +27,7 @@ const string usage = """
                  --content-bytes B (64)  --connect-concurrency N (64)
     idle         --sockets N (10000)  --conversations C (200)  --connect-concurrency N (256)  --settle S (5)  --hold S (10)
                  --warmup-sockets N (1000, connected and closed again before the measured connects)
+    resume       --sockets S (1000)  --conversations C (200)  --behind B (200)
     close-burst  --burst-conversations K (100)  --burst-messages M (200)  --background-conversations B (50)
                  --background-rate R (5)  --before S (10)  --after S (5)  --warmup-closes N (5)  --content-bytes B (64)
     """;
@@ -45,6 +47,7 @@ try
         "chat" => await ChatScenario.RunAsync(options),
         "idle" => await IdleScenario.RunAsync(options),
         "close-burst" => await CloseBurstScenario.RunAsync(options),
+        "resume" => await ResumeScenario.RunAsync(options),
         "summary" => Summary.Run(options),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };

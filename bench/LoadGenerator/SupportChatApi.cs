@@ -28,6 +28,10 @@ sealed class SupportChatApi(Uri baseUrl)
         return (conversation["status"]!.GetValue<string>(), conversation["messages"]!.AsArray().Count);
     }
 
+    /// <summary>POST /conversations/:id/messages as <paramref name="sender"/>; the message's seq.</summary>
+    public async Task<int> PostMessageAsync(Account sender, string conversationId, string content) =>
+        (await CallAsync(HttpMethod.Post, $"/conversations/{conversationId}/messages", new { content }, sender.Token, 201))["seq"]!.GetValue<int>();
+
     async Task<JsonNode> CallAsync(HttpMethod method, string path, object? body, string? token, int expectedStatus)
     {
         using var request = new HttpRequestMessage(method, path);
