@@ -43,12 +43,11 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
     public async Task Attachments_are_documented_on_SEND_MESSAGE_and_NEW_MESSAGE()
     {
         var messages = (await DocumentAsync()).GetProperty("components").GetProperty("messages");
-        JsonElement Data(string name) => messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("properties");
 
-        Data(EventNames.SendMessage).GetProperty("attachmentIds").GetRawText().ShouldContain("array");
-        Data(EventNames.NewMessage).GetProperty("attachments").GetRawText().ShouldContain("fileName");
+        Properties(messages, EventNames.SendMessage).GetProperty("attachmentIds").GetRawText().ShouldContain("array");
+        Properties(messages, EventNames.NewMessage).GetProperty("attachments").GetRawText().ShouldContain("fileName");
         // With attachments the content may be absent: not a required field.
-        var sendData = messages.GetProperty(EventNames.SendMessage).GetProperty("payload").GetProperty("properties").GetProperty("data");
+        var sendData = Data(messages, EventNames.SendMessage);
         (sendData.TryGetProperty("required", out var required) ? required.EnumerateArray().Select(r => r.GetString()).ToList() : [])
             .ShouldNotContain("content");
     }
@@ -57,23 +56,21 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
     public async Task Numbers_are_documented_as_the_server_writes_them()
     {
         var messages = (await DocumentAsync()).GetProperty("components").GetProperty("messages");
-        JsonElement Data(string name) => messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("properties");
 
-        Data(EventNames.NewMessage).GetProperty("seq").GetProperty("type").GetRawText().ShouldBe("\"integer\"");
-        Data(EventNames.JoinedConversation).GetProperty("lastSeq").GetProperty("type").GetRawText().ShouldBe("\"integer\"");
+        Properties(messages, EventNames.NewMessage).GetProperty("seq").GetProperty("type").GetRawText().ShouldBe("\"integer\"");
+        Properties(messages, EventNames.JoinedConversation).GetProperty("lastSeq").GetProperty("type").GetRawText().ShouldBe("\"integer\"");
     }
 
     [Fact]
     public async Task Resume_and_idempotent_send_fields_are_documented()
     {
         var messages = (await DocumentAsync()).GetProperty("components").GetProperty("messages");
-        JsonElement Data(string name) => messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("properties");
 
-        Data(EventNames.JoinConversation).GetProperty("sinceSeq").GetRawText().ShouldContain("integer");
-        Data(EventNames.SendMessage).GetProperty("clientMessageId").GetRawText().ShouldContain("string");
-        Data(EventNames.NewMessage).GetProperty("replayed").GetRawText().ShouldContain("boolean");
-        Data(EventNames.MessageAccepted).EnumerateObject().Select(p => p.Name).ShouldBe(["conversationId", "clientMessageId", "seq", "createdAt"]);
-        Data(EventNames.MessageNotification).EnumerateObject().Select(p => p.Name)
+        Properties(messages, EventNames.JoinConversation).GetProperty("sinceSeq").GetRawText().ShouldContain("integer");
+        Properties(messages, EventNames.SendMessage).GetProperty("clientMessageId").GetRawText().ShouldContain("string");
+        Properties(messages, EventNames.NewMessage).GetProperty("replayed").GetRawText().ShouldContain("boolean");
+        Properties(messages, EventNames.MessageAccepted).EnumerateObject().Select(p => p.Name).ShouldBe(["conversationId", "clientMessageId", "seq", "createdAt"]);
+        Properties(messages, EventNames.MessageNotification).EnumerateObject().Select(p => p.Name)
             .ShouldBe(["conversationId", "seq", "senderId", "senderRole", "preview", "createdAt"]);
     }
 
@@ -208,6 +205,8 @@ public sealed class AsyncApiTests(TestApp app) : IClassFixture<TestApp>
 
     static JsonElement Data(JsonElement messages, string name) =>
         messages.GetProperty(name).GetProperty("payload").GetProperty("properties").GetProperty("data");
+
+    static JsonElement Properties(JsonElement messages, string name) => Data(messages, name).GetProperty("properties");
 
     /// <summary>Every property the frame carries is documented with its JSON type, and every required one is there.</summary>
     static void ShouldMatch(JsonElement schema, JsonElement data, string name)
