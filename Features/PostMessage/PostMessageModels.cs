@@ -23,12 +23,8 @@ sealed class PostMessageValidator : Validator<PostMessageRequest>
 {
     public PostMessageValidator()
     {
-        // One rule for both cases, without NotNull: OpenAPI would otherwise show content as required, which it is not
-        // when attachments come along.
-        RuleFor(r => r.Content).Must((r, content) => content is null
-                ? r.AttachmentIds is not null
-                : TextRules.CodePoints(content.AsSpan().Trim()) is var n && n >= (r.AttachmentIds is null ? 1 : 0) && n <= SendMessageValidator.MaxContentLength
-                    && TextRules.HasNoControlCharacters(content))
+        // One predicate for both cases, without NotNull: OpenAPI would otherwise show content as required.
+        RuleFor(r => r.Content).Must((r, content) => SendMessageValidator.IsValidContent(content, withAttachments: r.AttachmentIds is not null))
             .WithMessage("1–5000 Unicode code points after trimming, no C0 control character but tab, line feed and carriage return; may be absent with attachmentIds.");
         RuleFor(r => r.AttachmentIds).Must(SendMessageValidator.AreDistinctIds).When(r => r.AttachmentIds is not null);
     }

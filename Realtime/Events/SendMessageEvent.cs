@@ -28,15 +28,18 @@ sealed class SendMessageValidator : AbstractValidator<SendMessageData>
     {
         RuleFor(d => d.ConversationId).Must(id => ObjectId.TryParse(id, out _));
         When(d => d.ClientMessageId is not null, () => RuleFor(d => d.ClientMessageId).CodePointLength(1, MaxClientMessageIdLength));
-        When(d => d.AttachmentIds is null, () =>
-            RuleFor(d => d.Content).CodePointLength(1, MaxContentLength, trimmed: true).Must(TextRules.HasNoControlCharacters));
-        When(d => d.AttachmentIds is not null, () =>
-        {
-            RuleFor(d => d.AttachmentIds).Must(AreDistinctIds);
-            RuleFor(d => d.Content).Must(content => content is null
-                || (TextRules.CodePoints(content.AsSpan().Trim()) <= MaxContentLength && TextRules.HasNoControlCharacters(content)));
-        });
+        RuleFor(d => d.Content).Must((d, content) => IsValidContent(content, withAttachments: d.AttachmentIds is not null));
+        RuleFor(d => d.AttachmentIds).Must(AreDistinctIds).When(d => d.AttachmentIds is not null);
     }
+
+    /// <summary>
+    /// The content rule of every send (SEND_MESSAGE, the HTTP send): 1–5000 Unicode code points after trimming, no C0
+    /// control character but tab, line feed and carriage return; with attachments it may also be empty or absent.
+    /// </summary>
+    internal static bool IsValidContent(string? content, bool withAttachments) => content is null
+        ? withAttachments
+        : TextRules.CodePoints(content.AsSpan().Trim()) is var n && n >= (withAttachments ? 0 : 1) && n <= MaxContentLength
+            && TextRules.HasNoControlCharacters(content);
 
     /// <summary>1–5 ids (<see cref="MaxAttachments"/>), each 24 hex characters, none twice: the shape of <c>attachmentIds</c> (CONTRACT.md "Attachments").</summary>
     internal static bool AreDistinctIds(string?[]? ids) =>
