@@ -6,6 +6,7 @@ using SupportChat.Features.Health;
 using SupportChat.Features.Signup;
 using SupportChat.Features.UploadAttachment;
 using SupportChat.Realtime;
+using SupportChat.Realtime.Scaleout;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,8 @@ if (PasswordSettings.Load(builder.Configuration, out var passwordProblem) is not
 if (RateLimitSettings.Load(builder.Configuration, out var limitProblem) is not { } limits) return Refuse(limitProblem);
 if (AttachmentSettings.Load(builder.Configuration, out var attachmentProblem) is not { } attachments) return Refuse(attachmentProblem);
 if (DatabaseSetup.ProviderProblem(builder.Configuration) is { Length: > 0 } databaseProblem) return Refuse(databaseProblem);
+var redis = RedisSettings.Load(builder.Configuration, DatabaseSetup.IsPostgres(builder.Configuration), out var redisProblem);
+if (redisProblem.Length > 0) return Refuse(redisProblem);
 // Contract: PORT, else 3000; ASPNETCORE_URLS or --urls win when given.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls($"http://+:{builder.Configuration["PORT"] ?? "3000"}");
@@ -32,6 +35,12 @@ builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.N
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<RoomStore>();
+if (redis is not null)
+{
+    // Scale-out (issue 15): the live transcript lives in Redis and several instances share it.
+    builder.Services.AddSingleton(_ => RedisTranscriptLog.Connect(redis));
+    builder.Services.AddSingleton<ScaleoutBridge>();
+}
 builder.Services.AddSingleton<Notifications>();
 builder.Services.AddSingleton<TranscriptWriter>();
 builder.Services.AddSingleton<ConversationCloser>();
@@ -43,7 +52,8 @@ builder.Services.AddSingleton<PasswordHashing>();
 builder.Services.AddSingleton(signup);
 builder.Services.AddSingleton(attachments);
 builder.Services.AddHostedService<UnusedAttachmentCleanup>();
-builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthReadyEndpoint.ReadyTag]);
+var health = builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthReadyEndpoint.ReadyTag]);
+if (redis is not null) health.AddCheck<RedisHealthCheck>("redis", tags: [HealthReadyEndpoint.ReadyTag]);
 builder.Services.AddConfiguredCors(builder.Configuration).AddJwtAuth(jwt).AddDatabase(builder.Configuration).AddContractEndpoints().AddApiDocs().AddRateLimits(limits);
 
 var app = builder.Build();
@@ -61,7 +71,8 @@ app.MapApiDocs();   // after the endpoints: the document generator reads FastEnd
 app.MapRealtime();
 
 await app.MigrateDatabaseAsync();
-await app.Services.GetRequiredService<TranscriptStash>().RestoreAsync();
+if (app.Services.GetService<ScaleoutBridge>() is { } bridge) await bridge.StartAsync();
+else await app.Services.GetRequiredService<TranscriptStash>().RestoreAsync();
 await AdminBootstrap.EnsureAdminAsync(app.Services);
 await app.RunAsync();
 return 0;

@@ -4,6 +4,7 @@ using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Conversations;
 using SupportChat.Common.Data;
+using SupportChat.Realtime.Scaleout;
 
 namespace SupportChat.Realtime;
 
@@ -15,7 +16,10 @@ namespace SupportChat.Realtime;
 /// <see cref="ConversationObjects.GetConversationObjectAsync"/>), serialized once and queued on every receiving socket
 /// at most once; queuing never waits, so a slow receiver holds up nobody.
 /// </summary>
-sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, DatabaseGate gate, RoomStore rooms, ILogger<Notifications> logger)
+/// With the Redis engine (issue 15) every change is also published, and each other instance notifies its own subscribed
+/// sockets (<see cref="ApplyFromElsewhereAsync"/>).
+sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, DatabaseGate gate, RoomStore rooms, ILogger<Notifications> logger,
+    RedisTranscriptLog? log = null)
 {
     // Notifications of one conversation are read and queued one at a time: each read happens after its change
     // committed, so in this order every socket's last frame about a conversation shows its latest state.
@@ -66,7 +70,9 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
     }
 
     /// <summary>A candidate opened a conversation: CONVERSATION_CREATED to its supervisor and every admin.</summary>
-    public Task ConversationCreatedAsync(ObjectId conversationId) => NotifyAsync(conversationId, (conversation, send) =>
+    public Task ConversationCreatedAsync(ObjectId conversationId) => EverywhereAsync(CreatedHereAsync(conversationId), $"created|{conversationId}");
+
+    Task CreatedHereAsync(ObjectId conversationId) => NotifyAsync(conversationId, (conversation, send) =>
         send(EventNames.ConversationCreated, conversation, [conversation.SupervisorId], admins: true));
 
     /// <summary>
@@ -76,6 +82,9 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
     /// already replaced <paramref name="agentId"/>, that one's notifications tell the agents instead.
     /// </summary>
     public Task ConversationAssignedAsync(ObjectId conversationId, ObjectId agentId, ObjectId? previousAgentId) =>
+        EverywhereAsync(AssignedHereAsync(conversationId, agentId, previousAgentId), $"assigned|{conversationId}|{agentId}|{previousAgentId}");
+
+    Task AssignedHereAsync(ObjectId conversationId, ObjectId agentId, ObjectId? previousAgentId) =>
         NotifyAsync(conversationId, (conversation, send) =>
         {
             if (conversation.AgentId == agentId) send(EventNames.ConversationAssigned, conversation, [agentId], admins: false);
@@ -86,7 +95,43 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
 
     /// <summary>The status changed (an agent's first join, a close over HTTP or WebSocket): CONVERSATION_UPDATED to its
     /// candidate, assigned agent, supervisor and every admin, whoever made the change included.</summary>
-    public Task ConversationUpdatedAsync(ObjectId conversationId) => NotifyAsync(conversationId, SendUpdated);
+    public Task ConversationUpdatedAsync(ObjectId conversationId) => EverywhereAsync(NotifyAsync(conversationId, SendUpdated), $"updated|{conversationId}");
+
+    /// <summary>
+    /// Redis engine: notifies this instance's sockets of what this instance did (<paramref name="here"/>), then publishes
+    /// <paramref name="body"/> for every other instance. Never throws: a change that committed must not fail because Redis
+    /// is away; the notification is lost elsewhere and logged.
+    /// </summary>
+    async Task EverywhereAsync(Task here, string body)
+    {
+        await here;
+        if (log is null) return;
+        try
+        {
+            await log.PublishAsync('N', body);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogNotPublished(logger, e);
+        }
+    }
+
+    /// <summary>
+    /// Redis engine: a notification another instance published (<c>created|c</c>, <c>assigned|c|agent|previous</c>,
+    /// <c>updated|c</c>), for this instance's subscribed sockets. Unknown shapes are ignored.
+    /// </summary>
+    public Task ApplyFromElsewhereAsync(string[] fields)
+    {
+        if (fields.Length < 2 || !ObjectId.TryParse(fields[1], out var conversationId)) return Task.CompletedTask;
+        return fields[0] switch
+        {
+            "created" => CreatedHereAsync(conversationId),
+            "updated" => NotifyAsync(conversationId, SendUpdated),
+            "assigned" when fields.Length >= 4 && ObjectId.TryParse(fields[2], out var agentId) =>
+                AssignedHereAsync(conversationId, agentId, ObjectId.TryParse(fields[3], out var previous) ? previous : null),
+            _ => Task.CompletedTask,
+        };
+    }
 
     static void SendUpdated(ConversationObject conversation, Send send) =>
         send(EventNames.ConversationUpdated, conversation,
@@ -105,7 +150,13 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
     {
         if (Volatile.Read(ref _subscribed) == 0 || participants is null) return;
         var receiver = message.SenderRole == Roles.Candidate ? participants.AgentId : participants.CandidateId;
-        if (receiver is not { } userId) return;
+        if (receiver is { } userId) MessageSentTo(conversationId, message, seq, userId);
+    }
+
+    /// <summary><see cref="MessageSent"/> once the receiving user is known: their subscribed sockets here that are not in the room.</summary>
+    public void MessageSentTo(ObjectId conversationId, LiveMessage message, int seq, ObjectId userId)
+    {
+        if (Volatile.Read(ref _subscribed) == 0) return;
         SocketConnection[] receivers;
         lock (_lock)
         {
@@ -168,6 +219,9 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
         var frame = Frames.Serialize(eventName, data);
         foreach (var socket in receivers) socket.Enqueue(frame);
     }
+
+    [LoggerMessage(LogLevel.Warning, "A notification could not be published to the other instances: Redis is unreachable")]
+    static partial void LogNotPublished(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Error, "A notification about conversation {ConversationId} was lost: reading the conversation failed")]
     static partial void LogLost(ILogger logger, Exception exception, ObjectId conversationId);

@@ -4,6 +4,7 @@ using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
 using SupportChat.Common.Conversations;
+using SupportChat.Realtime.Scaleout;
 
 namespace SupportChat.Realtime;
 
@@ -11,8 +12,12 @@ namespace SupportChat.Realtime;
 /// The only shared mutable state of the live chat: per conversation, the sockets in its room and its live
 /// transcript. Each conversation's state changes under its own lock, so appending a message and fanning it out
 /// happen in one order for every receiver; nothing awaits while holding a lock.
+/// Two engines (issue 15): in-process (<paramref name="log"/> null), where this transcript is the transcript; and Redis,
+/// where the transcript is a Redis stream (<see cref="RedisTranscriptLog"/>) that assigns each message its seq, and the
+/// transcript here is this instance's copy of it, applied strictly in seq order (<see cref="ApplyLogged"/>) whichever way a
+/// message arrives: from this instance's own send, from the channel, or read back from the stream to fill a gap.
 /// </summary>
-sealed class RoomStore(TimeProvider clock)
+sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = null, ILogger<RoomStore>? logger = null)
 {
     sealed class Room
     {
@@ -27,12 +32,18 @@ sealed class RoomStore(TimeProvider clock)
         /// <summary>TYPING: per sending user, when their last one was relayed (<see cref="TimeProvider.GetTimestamp"/>); null until the first.</summary>
         public Dictionary<ObjectId, long>? TypingRelayedAt;
         /// <summary>The candidate and assigned agent, as the last join or HTTP send read them (null until one did; kept
-        /// current by <see cref="EvictAgentsExcept"/>): whom MESSAGE_NOTIFICATION may go to.</summary>
+        /// current by <see cref="EvictHere"/>): whom MESSAGE_NOTIFICATION may go to.</summary>
         public Participants? Participants;
         /// <summary>(user, clientMessageId) → seq of the message it sent first; null until a send carries one.</summary>
         public Dictionary<(ObjectId UserId, string ClientMessageId), int>? ClientMessageIds;
         /// <summary>A close committed this room's transcript (see <see cref="SettleAfterCloseAsync"/>).</summary>
         public bool Closed;
+        /// <summary>Redis engine: messages that arrived ahead of a gap, by seq, until the gap is filled from the stream.</summary>
+        public SortedDictionary<int, LoggedMessage>? Ahead;
+        /// <summary>Redis engine: a read of the stream to fill the gap below <see cref="Ahead"/> is under way.</summary>
+        public bool Filling;
+        /// <summary>Redis engine: Redis lost this transcript's data (restarted without persistence); joins say <c>recovered: false</c>.</summary>
+        public bool Unrecovered;
         public bool IsEmpty => Members.Count == 0 && Messages.Count == 0 && Closing is null;
     }
 
@@ -50,13 +61,14 @@ sealed class RoomStore(TimeProvider clock)
     /// <summary>
     /// Enters the room and, under its lock, queues JOINED_CONVERSATION (<paramref name="joinedFrame"/> gets the lastSeq of
     /// that moment) and then, with <paramref name="sinceSeq"/>, every message with a higher seq not yet sent to this socket
-    /// as a replayed NEW_MESSAGE, oldest first (CONTRACT.md Part 2 "WebSocket additions", resume). Any message accepted
+    /// as a replayed NEW_MESSAGE, oldest first (CONTRACT.md Part 2 "WebSocket additions", resume). The frame's second
+    /// argument is false when the Redis engine lost this transcript's data (issue 15), else null. Any message accepted
     /// later is queued after them, so none is lost or sent twice. False, with nothing done, when
     /// <see cref="MembershipEpoch"/> is no longer <paramref name="epoch"/> (read before authorizing): a close or
     /// reassignment in between may have missed this socket, so the caller must authorize again.
     /// </summary>
     public async Task<bool> JoinAsync(ObjectId conversationId, SocketConnection socket, long epoch, Participants participants,
-        Func<int, byte[]> joinedFrame, long? sinceSeq)
+        Func<int, bool?, byte[]> joinedFrame, long? sinceSeq)
     {
         while (true)
         {
@@ -85,7 +97,7 @@ sealed class RoomStore(TimeProvider clock)
                         }
                         socket.SentBeforeLeaving?.TryGetValue(conversationId, out sentEarlier);
                     }
-                    socket.Enqueue(joinedFrame(lastSeq));
+                    socket.Enqueue(joinedFrame(lastSeq, room.Unrecovered ? false : null));
                     // Replayed: above sinceSeq, below what this connection is sent live, and not sent before it left the room.
                     var from = sinceSeq is { } since ? (int)Math.Min(since, sentAbove) : sentAbove;
                     for (var i = from; i < sentAbove; i++)
@@ -114,6 +126,7 @@ sealed class RoomStore(TimeProvider clock)
     public async Task<AcceptedMessage?> SendAsync(ObjectId conversationId, SocketConnection sender, string content,
         IReadOnlyList<MessageAttachment>? attachments = null, string? clientMessageId = null)
     {
+        if (log is not null) return await SendThroughLogAsync(log, conversationId, sender, content, attachments, clientMessageId);
         while (true)
         {
             if (!_rooms.TryGetValue(conversationId, out var room)) return null;
@@ -226,7 +239,16 @@ sealed class RoomStore(TimeProvider clock)
     /// replaced agent loses access at once. Keyed on who is assigned rather than who was, so that two assignments
     /// racing each other can never leave a replaced agent inside; at worst the winner's agent must join again.
     /// </summary>
-    public void EvictAgentsExcept(ObjectId conversationId, ObjectId assignedAgentId)
+    /// With the Redis engine the eviction also goes to every other instance (in order with the messages), which apply it with
+    /// <see cref="EvictHere"/>; a Redis error then propagates after this instance's own eviction.
+    public async Task EvictAgentsExceptAsync(ObjectId conversationId, ObjectId assignedAgentId)
+    {
+        EvictHere(conversationId, assignedAgentId);
+        if (log is not null) await log.PublishAsync('E', $"{conversationId}|{assignedAgentId}");
+    }
+
+    /// <summary>The eviction of <see cref="EvictAgentsExceptAsync"/> on this instance only.</summary>
+    public void EvictHere(ObjectId conversationId, ObjectId assignedAgentId)
     {
         Interlocked.Increment(ref _membershipEpoch);   // before removing, so a join racing past the removal notices
         if (!_rooms.TryGetValue(conversationId, out var room)) return;
@@ -280,28 +302,20 @@ sealed class RoomStore(TimeProvider clock)
 
         var closed = false;
         SocketConnection[] notify = [];
+        var fence = Guid.NewGuid().ToString("N");
         try
         {
-            closed = await persist(transcript);
+            // Redis engine: the transcript is what the stream holds before the fence, wherever it was sent.
+            if (log is null) closed = await persist(transcript);
+            else closed = await CloseThroughLogAsync(log, conversationId, fence, persist);
         }
         finally
         {
             lock (room)
             {
                 room.Closing = null;
-                if (closed)
-                {
-                    room.Closed = true;
-                    Interlocked.Increment(ref _membershipEpoch);
-                    notify = [.. room.Members.Where(m => m != closer)];
-                    foreach (var member in room.Members)
-                        lock (member.Rooms) member.Rooms.Remove(conversationId);
-                    room.Members.Clear();
-                    room.Messages.Clear();
-                    room.ClientMessageIds = null;
-                    room.TypingRelayedAt = null;
-                }
-                RetireIfEmpty(conversationId, room);
+                if (closed) notify = [.. SweepClosed(conversationId, room).Where(m => m != closer)];
+                else RetireIfEmpty(conversationId, room);
             }
             outcome.SetResult();
         }
@@ -360,6 +374,7 @@ sealed class RoomStore(TimeProvider clock)
     public async Task<(AppendedMessage? Message, bool LostToClose)> AppendCheckedAsync(ObjectId conversationId, ObjectId senderId, string senderRole,
         string content, long epochBeforeCheck, Participants participants, Func<Task<bool>> closedNow, IReadOnlyList<MessageAttachment>? attachments = null)
     {
+        if (log is not null) return await AppendThroughLogAsync(log, conversationId, senderId, senderRole, content, participants, attachments);
         var appended = await AppendAsync(conversationId, senderId, senderRole, content, epochBeforeCheck, participants, attachments);
         if (appended is null) return (null, false);
         if (MembershipEpoch == epochBeforeCheck || !await closedNow()) return (appended, false);

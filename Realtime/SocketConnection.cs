@@ -42,6 +42,10 @@ sealed class SocketConnection
     public ObjectId UserId { get; }
     public string Role { get; }
 
+    static long s_lastSerial;
+    /// <summary>Unique among this process's sockets (1, 2, …): how a message published through Redis names its sending socket.</summary>
+    public long Serial { get; } = Interlocked.Increment(ref s_lastSerial);
+
     /// <summary>
     /// The rooms this socket is in, each with the seq above which every message of that room was sent to it (replayed or
     /// live; its own socket sends count as known to it). Guarded by locking the dictionary; changed only while holding the room's own lock.

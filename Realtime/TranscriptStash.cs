@@ -33,7 +33,7 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
         lifetime.ApplicationStopping.Register(rooms.BeginShutdown);
         // 0 turns checkpoints off: only a graceful stop then saves live messages.
         var interval = configuration.GetValue("Realtime:CheckpointSeconds", 2.0);
-        if (interval <= 0) return;
+        if (interval <= 0 || rooms.UsesRedis) return;   // with Redis, the transcript is durable there until its close
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(interval));
         try
         {
@@ -62,6 +62,7 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
         // Let in-flight events (a close that is committing, say) finish before the last checkpoint.
         var deadline = DateTime.UtcNow + SocketDrainTimeout;
         while (rooms.HasConnections && DateTime.UtcNow < deadline) await Task.Delay(50, CancellationToken.None);
+        if (rooms.UsesRedis) return;
         var saved = await CheckpointAsync();
         LogSaved(logger, saved);
     }

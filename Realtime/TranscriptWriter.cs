@@ -46,7 +46,9 @@ sealed class TranscriptWriter
     /// </summary>
     public static async Task InsertAsync(SupportChatDb db, IReadOnlyList<TranscriptRun> runs)
     {
-        Row[] rows = [.. runs.SelectMany(run => run.Messages.Select((message, i) => new Row(run.ConversationId, run.FirstSequence + i, message)))];
+        // A placeholder for a message Redis lost (see LiveMessage.Lost) keeps its seq free rather than storing a blank message.
+        Row[] rows = [.. runs.SelectMany(run => run.Messages.Select((message, i) => new Row(run.ConversationId, run.FirstSequence + i, message)))
+            .Where(row => !row.Message.IsLost)];
         if (rows.Length == 0) return;
         await using var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync() : null;
         var connection = db.Database.GetDbConnection();

@@ -18,6 +18,9 @@ static class DatabaseSetup
             ? ""
             : $"Database__Provider must be Sqlite or Postgres, not '{name}'.";
 
+    /// <summary>Whether the configuration selects PostgreSQL (<c>Database__Provider=Postgres</c>, or <c>DATABASE_URL</c> without a provider).</summary>
+    public static bool IsPostgres(IConfiguration configuration) => ProviderName(configuration).Equals("Postgres", StringComparison.OrdinalIgnoreCase);
+
     static string ProviderName(IConfiguration configuration) =>
         configuration["Database:Provider"] ?? (string.IsNullOrEmpty(configuration["DATABASE_URL"]) ? "Sqlite" : "Postgres");
 

@@ -47,7 +47,7 @@ sealed class AssignEndpoint(SupportChatDb db, RoomStore rooms, Notifications not
             await Send.FailAsync(403, ErrorMessages.CannotAssign, ct);
             return;
         }
-        rooms.EvictAgentsExcept(req.Id, agent.Id);   // contract: the previous agent leaves the room at once
+        await rooms.EvictAgentsExceptAsync(req.Id, agent.Id);   // contract: the previous agent leaves the room at once
         if (outcome == AssignOutcome.Assigned) await notifications.ConversationAssignedAsync(req.Id, agent.Id, previousAgentId);
 
         await Send.OkAsync(Envelope.Of(new AssignResponse(req.Id, agent.Id, conversation.SupervisorId)), ct);

@@ -13,7 +13,10 @@ static class JoinConversationEvent
     /// <param name="ConversationId">The conversation joined.</param>
     /// <param name="Status">Its status after the join: open (a candidate joined before the agent) or assigned.</param>
     /// <param name="LastSeq">Part 2: the seq of the conversation's last message, 0 without any.</param>
-    internal sealed record JoinedData(ObjectId ConversationId, string Status, int LastSeq);
+    /// <param name="Recovered">Only with the Redis engine (issue 15), and only as <c>false</c>: Redis lost this conversation's live
+    /// transcript (it restarted without persistence), so the client should fetch the history over HTTP. Absent otherwise.</param>
+    internal sealed record JoinedData(ObjectId ConversationId, string Status, int LastSeq,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? Recovered = null);
 
     public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
@@ -38,7 +41,7 @@ static class JoinConversationEvent
             if (problem is not null) break;
             // JOINED_CONVERSATION and the replay are queued under the room's lock, before any later message.
             if (await rooms.JoinAsync(conversationId, socket, epoch, participants!,
-                    lastSeq => Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status, lastSeq)), request.SinceSeq))
+                    (lastSeq, recovered) => Frames.Serialize(EventNames.JoinedConversation, new JoinedData(conversationId, status, lastSeq, recovered)), request.SinceSeq))
                 break;
             // A close or reassignment between the check and the join may have swept the room before this socket was in it.
         }

@@ -1,5 +1,6 @@
 using SupportChat.Common;
 using SupportChat.Common.Http;
+using SupportChat.Realtime.Scaleout;
 
 namespace SupportChat.Realtime.Events;
 
@@ -18,12 +19,12 @@ static class TypingEvent
 {
     public static readonly TimeSpan RelayInterval = TimeSpan.FromSeconds(2);
 
-    public static Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
+    public static async Task HandleAsync(SocketConnection socket, ReadOnlyMemory<byte> data, IServiceProvider services, CancellationToken ct)
     {
         if (!Frames.TryBind(data, ConversationEventDataValidator.Instance, out var request))
         {
             socket.SendError(ErrorMessages.InvalidSchema);
-            return Task.CompletedTask;
+            return;
         }
         switch (services.GetRequiredService<RoomStore>().Typing(request.Id, socket, RelayInterval, out var others))
         {
@@ -31,13 +32,29 @@ static class TypingEvent
                 socket.SendError(ErrorMessages.JoinFirst);
                 break;
             case TypingOutcome.Relay:
-                var notifications = services.GetRequiredService<Notifications>();
-                byte[]? frame = null;
-                foreach (var other in others)
-                    if (notifications.IsSubscribed(other))
-                        other.Enqueue(frame ??= Frames.Serialize(EventNames.UserTyping, new UserTypingData(request.Id, socket.UserId, socket.Role)));
+                var typing = new UserTypingData(request.Id, socket.UserId, socket.Role);
+                RelayHere(services.GetRequiredService<Notifications>(), others, typing);
+                if (services.GetService<RedisTranscriptLog>() is { } log)
+                {
+                    try
+                    {
+                        await log.PublishAsync('T', $"{typing.ConversationId}|{typing.UserId}|{typing.Role}");
+                    }
+                    catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+                    {
+                        // Typing is a hint that the next one replaces: not worth an ERROR when Redis is away.
+                    }
+                }
                 break;
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>USER_TYPING to those of <paramref name="others"/> (sockets of the room here, of users other than the typist) that subscribed.</summary>
+    public static void RelayHere(Notifications notifications, SocketConnection[] others, UserTypingData typing)
+    {
+        byte[]? frame = null;
+        foreach (var other in others)
+            if (notifications.IsSubscribed(other))
+                other.Enqueue(frame ??= Frames.Serialize(EventNames.UserTyping, typing));
     }
 }
