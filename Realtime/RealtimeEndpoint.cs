@@ -169,12 +169,20 @@ static partial class RealtimeEndpoint
         {
             await EventTable.DispatchAsync(connection, frame, services, ct);
         }
+        catch (Exception e) when (ErrorHandling.IsBrokerOutage(e))
+        {
+            LogBrokerOutage(logger, connection.UserId);
+            connection.SendError(ErrorMessages.Unavailable);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogEventFailed(logger, e, connection.UserId);
             connection.SendError(ErrorMessages.Internal);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "An event of user {UserId} was refused: Redis is unreachable")]
+    static partial void LogBrokerOutage(ILogger logger, ObjectId userId);
 
     [LoggerMessage(LogLevel.Debug, "WebSocket connected: user {UserId} ({Role})")]
     static partial void LogConnected(ILogger logger, ObjectId userId, string role);

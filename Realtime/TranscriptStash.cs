@@ -125,28 +125,50 @@ sealed partial class TranscriptStash(RoomStore rooms, TranscriptWriter writer, I
     /// </summary>
     public async Task RestoreAsync()
     {
-        var transcripts = new Dictionary<ObjectId, List<LiveMessage>>();
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
-            await foreach (var payload in db.TranscriptJournal.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Payload).AsAsyncEnumerable())
-                foreach (var run in TranscriptJournal.Decode(payload))
-                {
-                    if (!transcripts.TryGetValue(run.ConversationId, out var messages)) transcripts[run.ConversationId] = messages = [];
-                    // A run that overlaps what is there (a checkpoint committed, but the process died before it
-                    // noted so) repeats it; only its new tail counts.
-                    if (run.FirstSequence > messages.Count) LogJournalGap(logger, run.ConversationId, messages.Count, run.FirstSequence);
-                    messages.AddRange(run.Messages.Skip(Math.Max(0, messages.Count - run.FirstSequence)));
-                }
-            if (transcripts.Count == 0) return;
-            var ids = transcripts.Keys.ToList();
-            // Closed conversations' messages are in Messages already; their journal copies are garbage.
-            var live = await db.Conversations.Where(c => ids.Contains(c.Id) && c.Status != ConversationStatus.Closed).Select(c => c.Id).ToListAsync();
-            foreach (var id in live) rooms.Restore(id, transcripts[id]);
-            LogRestored(logger, live.Count, live.Sum(id => transcripts[id].Count));
-        }
+        var live = await ReadLiveTranscriptsAsync();
+        if (live is null) return;
+        foreach (var (id, transcript) in live) rooms.Restore(id, transcript);
+        LogRestored(logger, live.Count, live.Values.Sum(t => t.Count));
         await CompactAsync();
     }
+
+    /// <summary>
+    /// Redis engine (issue 15), at start: hands every live transcript of the journal (what a release with the in-process
+    /// engine left) to <paramref name="import"/>, then empties the journal, so switching engines loses no live message.
+    /// </summary>
+    public async Task MoveJournalAsync(Func<ObjectId, IReadOnlyList<LiveMessage>, Task> import)
+    {
+        var live = await ReadLiveTranscriptsAsync();
+        if (live is null) return;
+        foreach (var (id, transcript) in live) await import(id, transcript);
+        await WriteAsync([], replace: true);
+        LogMoved(logger, live.Count, live.Values.Sum(t => t.Count));
+    }
+
+    /// <summary>The journal's transcripts of conversations that are not closed; null when the journal is empty.</summary>
+    async Task<Dictionary<ObjectId, List<LiveMessage>>?> ReadLiveTranscriptsAsync()
+    {
+        var transcripts = new Dictionary<ObjectId, List<LiveMessage>>();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SupportChatDb>();
+        await foreach (var payload in db.TranscriptJournal.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Payload).AsAsyncEnumerable())
+            foreach (var run in TranscriptJournal.Decode(payload))
+            {
+                if (!transcripts.TryGetValue(run.ConversationId, out var messages)) transcripts[run.ConversationId] = messages = [];
+                // A run that overlaps what is there (a checkpoint committed, but the process died before it
+                // noted so) repeats it; only its new tail counts.
+                if (run.FirstSequence > messages.Count) LogJournalGap(logger, run.ConversationId, messages.Count, run.FirstSequence);
+                messages.AddRange(run.Messages.Skip(Math.Max(0, messages.Count - run.FirstSequence)));
+            }
+        if (transcripts.Count == 0) return null;
+        var ids = transcripts.Keys.ToList();
+        // Closed conversations' messages are in Messages already; their journal copies are garbage.
+        var live = await db.Conversations.Where(c => ids.Contains(c.Id) && c.Status != ConversationStatus.Closed).Select(c => c.Id).ToListAsync();
+        return live.ToDictionary(id => id, id => transcripts[id]);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Moved {Conversations} live transcripts ({Messages} messages) from the transcript journal to Redis")]
+    static partial void LogMoved(ILogger logger, int conversations, int messages);
 
     [LoggerMessage(LogLevel.Information, "Saved the last {Messages} live messages for the next start")]
     static partial void LogSaved(ILogger logger, int messages);

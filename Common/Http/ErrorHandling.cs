@@ -21,11 +21,14 @@ static class ErrorHandling
             // A bad request (a body over the limit, a malformed one Kestrel refuses) is the client's fault: answered,
             // not logged as an error, or any client could flood the log. Everything else is logged in full by the
             // middleware; the client gets no detail of it.
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            // Redis unreachable (the Redis engine, issue 15) is an outage the client can retry: 503, logged by the
+            // connection's own failure messages rather than once per refused request.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException || IsBrokerOutage(context.Exception),
             ExceptionHandler = context =>
             {
-                var status = context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad
-                    ? bad.StatusCode
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var status = error is BadHttpRequestException bad ? bad.StatusCode
+                    : IsBrokerOutage(error) ? StatusCodes.Status503ServiceUnavailable
                     : StatusCodes.Status500InternalServerError;
                 return WriteEnvelopeAsync(context, status);
             },
@@ -48,6 +51,9 @@ static class ErrorHandling
         return next(context);
     });
 
+    /// <summary>Whether <paramref name="e"/> says Redis could not be reached or did not answer in time (the outcome of the call is unknown).</summary>
+    public static bool IsBrokerOutage(Exception? e) => e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException;
+
     static Task WriteEnvelopeAsync(HttpContext context, int status) =>
         ApiResult.Fail(status, MessageFor(status)).ExecuteAsync(context);
 
@@ -61,6 +67,7 @@ static class ErrorHandling
         StatusCodes.Status413PayloadTooLarge => ErrorMessages.BodyTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ErrorMessages.UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => ErrorMessages.TooManyRequests,
+        StatusCodes.Status503ServiceUnavailable => ErrorMessages.Unavailable,
         >= 500 => ErrorMessages.Internal,
         _ => ReasonPhrases.GetReasonPhrase(status),
     };

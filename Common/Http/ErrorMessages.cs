@@ -12,6 +12,9 @@ static class ErrorMessages
     public const string MethodNotAllowed = "Method not allowed";
     public const string Internal = "Internal server error";
     public const string TooManyRequests = "Too many requests";
+    /// <summary>Not in CONTRACT.md: the Redis engine (issue 15) cannot reach Redis. HTTP 503, or a WebSocket ERROR; nothing was
+    /// delivered, and a retry with the same clientMessageId is stored at most once.</summary>
+    public const string Unavailable = "Service unavailable, try again";
 
     public const string EmailExists = "Email already exists";
     public const string InvalidSupervisor = "Invalid supervisor";

@@ -74,6 +74,20 @@ sealed class RedisTranscriptLog : IAsyncDisposable
         return 1
         """;
 
+    // KEYS: meta, log, ids, live. ARGV: conversationId, then per message: seq, message JSON, dedupe field or ''.
+    const string ImportScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        local last = 0
+        for i = 2, #ARGV, 3 do
+          redis.call('XADD', KEYS[2], '0-' .. ARGV[i], 'm', ARGV[i + 1])
+          if ARGV[i + 2] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[i + 2], ARGV[i]) end
+          last = tonumber(ARGV[i])
+        end
+        redis.call('HSET', KEYS[1], 'seq', last)
+        redis.call('SADD', KEYS[4], ARGV[1])
+        return 1
+        """;
+
     readonly ConnectionMultiplexer _redis;
     readonly IDatabase _db;
     readonly string _prefix;
@@ -127,6 +141,24 @@ sealed class RedisTranscriptLog : IAsyncDisposable
             "closing" => new AppendOutcome(AppendState.Closing, 0, null),
             _ => new AppendOutcome(AppendState.Closed, 0, null),
         };
+    }
+
+    /// <summary>
+    /// Writes a whole live transcript (seq 1 first) that the in-process engine's journal held, unless Redis has this
+    /// conversation already (another instance imported it first). An empty transcript needs nothing.
+    /// </summary>
+    public async Task ImportAsync(ObjectId conversationId, IReadOnlyList<LiveMessage> transcript)
+    {
+        if (transcript.Count == 0) return;
+        var args = new List<RedisValue>(1 + 3 * transcript.Count) { conversationId.ToString() };
+        for (var i = 0; i < transcript.Count; i++)
+        {
+            var message = transcript[i];
+            args.Add(i + 1);
+            args.Add(JsonSerializer.Serialize(StoredMessage.Of(message, "", 0, null), Json.Options));
+            args.Add(message.ClientMessageId is { } id ? $"{message.SenderId}/{id}" : "");
+        }
+        await _db.ScriptEvaluateAsync(ImportScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], [.. args]);
     }
 
     /// <summary>The messages with seq <paramref name="fromSeq"/> to <paramref name="toSeq"/> (inclusive; null: to the end), oldest first.</summary>

@@ -10,14 +10,14 @@ namespace SupportChat.Realtime.Scaleout;
 /// order (messages, closes, evictions, notifications, typing). After a reconnect it reads what it missed, and notices
 /// when Redis lost its data.
 /// </summary>
-sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Notifications notifications, ILogger<ScaleoutBridge> logger)
+sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Notifications notifications, TranscriptStash stash, ILogger<ScaleoutBridge> logger)
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     string _generation = "";
 
     /// <summary>
-    /// Before the first request: waits up to 30 s for Redis, subscribes, then loads every live transcript (so that a
-    /// message published meanwhile is applied in order too). Throws <see cref="TimeoutException"/> when Redis stays away.
+    /// Before the first request: waits up to 30 s for Redis, subscribes, moves what the transcript journal holds into
+    /// Redis, then loads every live transcript (so that a message published meanwhile is applied in order too). Throws <see cref="TimeoutException"/> when Redis stays away.
     /// </summary>
     public async Task StartAsync()
     {
@@ -30,6 +30,7 @@ sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Not
         await log.SubscribeAsync(HandleAsync);
         log.Reconnected += () => _ = CatchUpAsync();
         _generation = await log.GenerationAsync();
+        await stash.MoveJournalAsync(log.ImportAsync);   // live messages of a release that ran the in-process engine
         var live = await log.LiveConversationsAsync();
         foreach (var conversationId in live) await rooms.LoadAsync(conversationId);
         LogLoaded(logger, live.Length);

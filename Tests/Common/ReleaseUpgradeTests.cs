@@ -262,7 +262,8 @@ public sealed class ReleaseUpgradeTests(ReleaseUpgradeTests.ReleaseApp app) : IC
         await app.WithDbAsync(async db => { await db.Database.MigrateAsync(); return 0; });
 
         (await app.WithDbAsync(CountRowsAsync)).ShouldBe(before);
-        before.ShouldBe((Users.Length, 5, 8, 8));
+        // The Redis engine moves the journal's live messages into Redis at start (ScaleoutBridge), leaving the journal empty.
+        before.ShouldBe((Users.Length, 5, 8, app.Rooms().UsesRedis ? 0 : 8));
         (await app.WithDbAsync(async db => (await db.Database.GetPendingMigrationsAsync()).Count())).ShouldBe(0);
         Messages(await ConversationAsync(Id.Active)).Count.ShouldBe(7);
     }
