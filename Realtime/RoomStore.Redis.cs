@@ -303,7 +303,8 @@ sealed partial class RoomStore
             lock (room)
             {
                 if (room.Messages.Count < last) throw new InvalidOperationException("The live transcript could not be read whole from Redis.");
-                return [.. room.Messages.Take(last)];
+                // More here than Redis knows of only when Redis lost its data: this copy is then the better transcript.
+                return [.. room.Messages.Take(Math.Max(last, held))];
             }
         }
     }

@@ -26,6 +26,15 @@ checks = {
     "SIGTERM stops the machine (transcripts are saved on it)": fly["kill_signal"] == "SIGTERM",
     "ASPNETCORE_ENVIRONMENT is Production": fly["env"]["ASPNETCORE_ENVIRONMENT"] == "Production",
 }
+# fly.scaleout.toml: several machines on the Redis engine (README "Several machines").
+scaleout = tomllib.load(open("fly.scaleout.toml", "rb"))
+checks |= {
+    "fly.scaleout.toml: the same port, health check, signal and environment": str(scaleout["http_service"]["internal_port"]) == port == scaleout["env"]["PORT"]
+        and scaleout["http_service"]["checks"][0]["path"] == "/health/ready" and scaleout["kill_signal"] == "SIGTERM"
+        and scaleout["env"]["ASPNETCORE_ENVIRONMENT"] == "Production",
+    "fly.scaleout.toml: no volume (PostgreSQL and Redis hold the state) and at least two machines":
+        "mounts" not in scaleout and scaleout["http_service"]["min_machines_running"] >= 2,
+}
 for what, ok in checks.items():
     print(("ok   " if ok else "FAIL ") + what)
 if not all(checks.values()):

@@ -42,6 +42,8 @@ sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix)
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ConnectTimeout = 5_000;
+        // Back within a second of Redis: the default backs off exponentially, leaving sends refused for longer.
+        options.ReconnectRetryPolicy = new LinearRetry(500);
         options.ClientName = "supportchat";
         var prefix = configuration["Redis:KeyPrefix"] is { Length: > 0 } p ? p : "supportchat:";
         return new RedisSettings(options, prefix);

@@ -223,7 +223,8 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     /// <summary>Delivers every event published on the channel, one at a time in publishing order, to <paramref name="handle"/>.</summary>
     public async Task SubscribeAsync(Func<BusEvent, Task> handle)
     {
-        _redis.ConnectionRestored += (_, e) => { if (e.ConnectionType == ConnectionType.Subscription) Reconnected?.Invoke(); };
+        // Either connection: with RESP3 one connection carries both commands and subscriptions.
+        _redis.ConnectionRestored += (_, _) => Reconnected?.Invoke();
         var queue = await _redis.GetSubscriber().SubscribeAsync(_channel);
         queue.OnMessage(async message =>
         {
