@@ -8,6 +8,8 @@ using SupportChat.Tests.Support;
 namespace SupportChat.Tests.Realtime;
 
 /// <summary>Closes that queue up behind one transcript write are committed together, each on its own conditions.</summary>
+// The in-process engine's close path: it holds TranscriptWriter's gate and reads and seeds RoomStore's in-memory transcript.
+[Trait("Engine", "InProcess")]
 public sealed class GroupCommitTests(TestApp app) : IClassFixture<TestApp>
 {
     [Fact]

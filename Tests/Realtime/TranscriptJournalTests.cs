@@ -7,6 +7,7 @@ using SupportChat.Tests.Support;
 namespace SupportChat.Tests.Realtime;
 
 /// <summary>The journal's payload format: what is encoded comes back exactly, cut into payloads of bounded size.</summary>
+[Trait("Engine", "InProcess")]   // the in-process engine's journal; the Redis engine keeps the transcript in Redis
 public sealed class TranscriptJournalTests
 {
     [Fact]
@@ -88,6 +89,7 @@ public sealed class TranscriptJournalTests
 }
 
 /// <summary>Checkpoints append to the journal; once closed conversations' messages outweigh the live ones, a compaction rewrites it.</summary>
+[Trait("Engine", "InProcess")]   // reads the TranscriptJournal table, which the Redis engine leaves alone
 public sealed class TranscriptJournalCompactionTests(TranscriptJournalCompactionTests.FastCheckpoints app)
     : IClassFixture<TranscriptJournalCompactionTests.FastCheckpoints>
 {

@@ -66,6 +66,12 @@ public sealed partial class ServiceProcess : ITestService, IAsyncDisposable
                 ["Database__ConnectionString"] = database.ConnectionString,
             },
         };
+        if (TestRedis.Configuration is { } redis)
+        {
+            // The database's prefix: a restart on the same database is the same deployment and must find its keys.
+            start.Environment["Redis__Configuration"] = redis;
+            start.Environment["Redis__KeyPrefix"] = database.RedisKeyPrefix;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var service = new ServiceProcess(process);

@@ -57,10 +57,15 @@ public class TestApp : WebApplicationFactory<Program>, ITestService, IAsyncLifet
             ["RateLimit:LoginPerMinute"] = "0",
             ["RateLimit:SignupPerMinute"] = "0",
             ["RateLimit:MessagesPerSecond"] = "0",
-        }).AddInMemoryCollection(Settings));   // later sources win: a subclass may replace any of the above
+        }).AddInMemoryCollection(RedisSettings()).AddInMemoryCollection(Settings));   // later sources win: a subclass may replace any of the above
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         return base.CreateHost(builder);
     }
+
+    /// <summary>The suite's Redis in its Redis pass (see <see cref="TestRedis"/>), under this app's own key prefix; nothing otherwise.</summary>
+    IEnumerable<KeyValuePair<string, string?>> RedisSettings() => TestRedis.Configuration is { } redis
+        ? [new("Redis:Configuration", redis), new("Redis:KeyPrefix", Database.RedisKeyPrefix)]
+        : [];
 
     HttpClient? _http;
     /// <summary>A client with no credentials; <see cref="ApiClient"/> adds a token per request.</summary>

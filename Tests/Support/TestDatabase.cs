@@ -26,6 +26,12 @@ public sealed class TestDatabase
     public string Provider { get; }
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The <c>Redis:KeyPrefix</c> of the services on this database in the Redis pass: one database is one deployment, so
+    /// a service started again on it, or a second instance beside it, finds the same keys, and no other test's.
+    /// </summary>
+    public string RedisKeyPrefix { get; } = TestRedis.NewKeyPrefix();
+
     public static TestDatabase Create()
     {
         if (!IsPostgres)

@@ -123,6 +123,7 @@ public sealed class CreateConversationInboxTests(TestApp app) : IClassFixture<Te
     }
 
     [Fact]
+    [Trait("Engine", "InProcess")]   // reads the TranscriptJournal table
     public async Task The_opening_message_reaches_the_checkpoint_like_a_socket_message()
     {
         var data = (await CreateRawAsync(""","message":"saved for a restart" """)).ShouldSucceed(HttpStatusCode.Created);
