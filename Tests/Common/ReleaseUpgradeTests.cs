@@ -255,7 +255,6 @@ public sealed class ReleaseUpgradeTests(ReleaseUpgradeTests.ReleaseApp app) : IC
     }
 
     [Fact]
-    [Trait("Engine", "InProcess")]   // counts the live messages in the TranscriptJournal table
     public async Task Migrating_the_upgraded_database_again_changes_nothing()
     {
         var before = await app.WithDbAsync(CountRowsAsync);
