@@ -311,11 +311,13 @@ sealed partial class RoomStore
 
     /// <summary>
     /// Redis engine, for <see cref="CloseAsync"/>: fence, read, persist; then tells every instance (and every later send) that
-    /// it closed, or lifts the fence when the database refused the close or persisting threw.
+    /// it closed, or lifts the fence when the database refused the close or persisting threw. <c>ClosedElsewhere</c>: another
+    /// instance's close committed first (this one is refused, and the room here must still be swept).
     /// </summary>
-    async Task<bool> CloseThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId, string fence, Func<IReadOnlyList<LiveMessage>, Task<bool>> persist)
+    async Task<(bool Closed, bool ClosedElsewhere)> CloseThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId, string fence,
+        Func<IReadOnlyList<LiveMessage>, Task<bool>> persist)
     {
-        if (await FenceAndReadAsync(log, conversationId, fence) is not { } transcript) return false;
+        if (await FenceAndReadAsync(log, conversationId, fence) is not { } transcript) return (false, true);
         bool closed;
         try
         {
@@ -327,7 +329,7 @@ sealed partial class RoomStore
             throw;
         }
         await (closed ? log.ClosedAsync(conversationId) : log.UnfenceAsync(conversationId, fence));
-        return closed;
+        return (closed, false);
     }
 
     [LoggerMessage(LogLevel.Error, "Redis no longer holds messages {From}-{To} of conversation {ConversationId}: it lost its data; the room is marked unrecovered")]

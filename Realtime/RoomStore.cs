@@ -300,14 +300,14 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
             await closing;
         }
 
-        var closed = false;
+        bool closed = false, closedElsewhere = false;
         SocketConnection[] notify = [];
         var fence = Guid.NewGuid().ToString("N");
         try
         {
             // Redis engine: the transcript is what the stream holds before the fence, wherever it was sent.
             if (log is null) closed = await persist(transcript);
-            else closed = await CloseThroughLogAsync(log, conversationId, fence, persist);
+            else (closed, closedElsewhere) = await CloseThroughLogAsync(log, conversationId, fence, persist);
         }
         finally
         {
@@ -315,6 +315,9 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
             {
                 room.Closing = null;
                 if (closed) notify = [.. SweepClosed(conversationId, room).Where(m => m != closer)];
+                // Closed elsewhere: that instance's close event found this one closing and left the room to it. As when
+                // two closes race on one instance, the losing closer hears CONVERSATION_CLOSED like everyone else.
+                else if (closedElsewhere) notify = SweepClosed(conversationId, room);
                 else RetireIfEmpty(conversationId, room);
             }
             outcome.SetResult();

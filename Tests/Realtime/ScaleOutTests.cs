@@ -113,6 +113,37 @@ public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Two_closes_racing_on_two_instances_have_one_winner_and_every_room_hears_it_once()
+    {
+        var chat = await A.AssignedConversationAsync();
+        await using var candidateOnA = await A.ConnectAsync(chat.Candidate);
+        await using var candidateOnB = await B.ConnectAsync(chat.Candidate);
+        await using var agentOnA = await A.ConnectAsync(chat.Agent);
+        await using var agentOnB = await B.ConnectAsync(chat.Agent);
+        foreach (var socket in new[] { candidateOnA, candidateOnB, agentOnA, agentOnB }) await socket.JoinAsync(chat.Id);
+        await candidateOnA.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "bye" });
+        foreach (var socket in new[] { candidateOnB, agentOnA, agentOnB }) await socket.ExpectAsync("NEW_MESSAGE");
+
+        await Task.WhenAll(
+            agentOnA.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id }),
+            agentOnB.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id }));
+
+        foreach (var candidate in new[] { candidateOnA, candidateOnB })
+        {
+            await candidate.ExpectAsync("CONVERSATION_CLOSED");
+            await candidate.ShouldReceiveNothingAsync();
+        }
+        var settle = TimeSpan.FromSeconds(1);
+        var agentFrames = new[] { await agentOnA.ReceiveUntilQuietAsync(settle), await agentOnB.ReceiveUntilQuietAsync(settle) };
+        // The winner hears nothing; the loser is told the conversation closed and that its own close came too late.
+        agentFrames.Count(frames => frames.Count == 0).ShouldBe(1);
+        var loser = agentFrames.Single(frames => frames.Count > 0);
+        loser.Select(f => f.Event).ShouldBe(["CONVERSATION_CLOSED", "ERROR"], ignoreOrder: true);
+        loser.Single(f => f.Event == "ERROR").Data.GetProperty("message").GetString().ShouldBe("Conversation already closed");
+        (await HistoryAsync(B, chat.Id, chat.Agent.Token)).ShouldBe(["bye"]);
+    }
+
+    [Fact]
     public async Task A_reassignment_on_one_instance_evicts_the_previous_agent_from_the_room_on_the_other()
     {
         var chat = await A.AssignedConversationAsync();
