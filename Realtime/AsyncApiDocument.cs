@@ -151,13 +151,14 @@ static class AsyncApiDocument
     }
 
     /// <summary>What the socket may answer a client event with: frame and name errors, the role error unless every role may
-    /// send it, the event's own, and the internal error any event can meet.</summary>
+    /// send it, the event's own, the internal error any event can meet, and (Redis engine) Redis being unreachable.</summary>
     static string[] Errors(EventRoute route) =>
     [
         .. FrameErrors,
         .. Roles.All.All(route.AllowedRoles.Contains) ? [] : new[] { ErrorMessages.ForbiddenRole },
         .. route.Doc.Errors,
         ErrorMessages.Internal,
+        ErrorMessages.Unavailable,
     ];
 
     static string Description()
