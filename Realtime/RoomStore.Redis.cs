@@ -205,10 +205,13 @@ sealed partial class RoomStore
 
     /// <summary>
     /// Redis engine: after a reconnect, reads what this instance missed while the channel was down: for every transcript
-    /// held here, the messages after the last one held, and whether a close committed meanwhile.
+    /// held here, the messages after the last one held, and whether a close committed meanwhile; and every transcript of
+    /// <paramref name="live"/> (the conversations live in Redis) not held here at all, whose first messages it missed.
     /// </summary>
-    public async Task CatchUpAsync()
+    public async Task CatchUpAsync(IEnumerable<ObjectId> live)
     {
+        foreach (var conversationId in live)
+            if (!_rooms.ContainsKey(conversationId)) await LoadAsync(conversationId);
         foreach (var (conversationId, room) in _rooms)
         {
             int from;

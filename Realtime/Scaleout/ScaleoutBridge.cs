@@ -75,7 +75,7 @@ sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Not
                 rooms.MarkUnrecovered();
                 LogDataLost(logger);
             }
-            await rooms.CatchUpAsync();
+            await rooms.CatchUpAsync(await log.LiveConversationsAsync());
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

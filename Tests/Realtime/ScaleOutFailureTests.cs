@@ -119,6 +119,32 @@ public sealed class ScaleOutFailureTests
         (await ScaleOutTests.HistoryAsync(pair.A, chat.Id, chat.Candidate.Token)).ShouldBe(["m0", "m1", "m2", "m3"]);
     }
 
+    [Fact]
+    public async Task After_every_subscriber_is_dropped_the_chat_across_instances_goes_on_and_loses_nothing()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var pair = await TwoInstances.StartAsync(redis.ConfigurationString);
+        var chat = await pair.A.AssignedConversationAsync();
+        await using var candidate = await pair.A.ConnectAsync(chat.Candidate);
+        await using var agent = await pair.B.ConnectAsync(chat.Agent);
+        await candidate.JoinAsync(chat.Id);
+        await agent.JoinAsync(chat.Id);
+
+        // Every subscriber loses its connection. A message published before an instance resubscribes reaches it through
+        // the catch-up read after the reconnect; one published after, through the channel. (Which of the two happens here
+        // depends on how fast the client reconnects: either way the agent must get it once, in order.)
+        int.Parse((await redis.CommandAsync("CLIENT", "KILL", "TYPE", "pubsub"))!).ShouldBe(2);   // one subscriber per instance
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "while B was away", clientMessageId = "k-1" });
+        await ExpectAcceptedAsync(candidate, "k-1");
+
+        var missed = (await agent.ExpectAsync("NEW_MESSAGE")).Data;
+        missed.GetProperty("seq").GetInt32().ShouldBe(1);
+        missed.GetProperty("content").GetString().ShouldBe("while B was away");
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "next" });
+        (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("seq").GetInt32().ShouldBe(2);
+        await agent.ShouldReceiveNothingAsync();
+    }
+
     static async Task ExpectAcceptedAsync(TestSocket socket, string clientMessageId)
     {
         // Messages of the other side may arrive in between; only the acknowledgement matters here.
