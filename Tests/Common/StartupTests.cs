@@ -35,6 +35,15 @@ public sealed class StartupTests
         await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, [key] = value }, key);
     }
 
+    [Theory]
+    [InlineData("Redis__Configuration", "127.0.0.1:6379")]   // the Redis engine on SQLite: instances would not share a database
+    [InlineData("REDIS_URL", "redis://127.0.0.1:6379")]
+    [InlineData("REDIS_URL", "http://not-redis")]
+    public async Task The_service_refuses_to_start_with_a_Redis_setting_it_cannot_use(string key, string value)
+    {
+        await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, [key] = value }, "REDIS_URL");
+    }
+
     static async Task ShouldRefuseToStartAsync(Dictionary<string, string> settings, string named)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SupportChat.dll")])
