@@ -40,6 +40,7 @@ if (redis is not null)
     // Scale-out (issue 15): the live transcript lives in Redis and several instances share it.
     builder.Services.AddSingleton(_ => RedisTranscriptLog.Connect(redis));
     builder.Services.AddSingleton<ScaleoutBridge>();
+    builder.Services.AddSingleton<ConversationStatuses>();
 }
 builder.Services.AddSingleton<Notifications>();
 builder.Services.AddSingleton<TranscriptWriter>();
@@ -71,8 +72,8 @@ app.MapApiDocs();   // after the endpoints: the document generator reads FastEnd
 app.MapRealtime();
 
 await app.MigrateDatabaseAsync();
-if (app.Services.GetService<ScaleoutBridge>() is { } bridge) await bridge.StartAsync();
-else await app.Services.GetRequiredService<TranscriptStash>().RestoreAsync();
+if (app.Services.GetService<ScaleoutBridge>() is not { } bridge) await app.Services.GetRequiredService<TranscriptStash>().RestoreAsync();
+else if (!await bridge.TryStartAsync()) return Refuse("Redis (REDIS_URL / Redis__Configuration) did not answer within 30 seconds.");
 await AdminBootstrap.EnsureAdminAsync(app.Services);
 await app.RunAsync();
 return 0;

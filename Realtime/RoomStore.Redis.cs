@@ -2,6 +2,7 @@ using StackExchange.Redis;
 using SupportChat.Common;
 using SupportChat.Common.Auth;
 using SupportChat.Common.Data;
+using SupportChat.Common.Http;
 using SupportChat.Realtime.Scaleout;
 
 namespace SupportChat.Realtime;
@@ -14,9 +15,13 @@ sealed partial class RoomStore
     /// <summary>How long a send waits between tries while another instance's close holds the conversation's fence.</summary>
     static readonly TimeSpan FenceRetry = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long a send waits on another instance's close before asking the database whether that close is still alive.</summary>
+    static readonly TimeSpan FenceStaleAfter = TimeSpan.FromSeconds(60);
+
     async Task<AcceptedMessage?> SendThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId, SocketConnection sender, string content,
         IReadOnlyList<MessageAttachment>? attachments, string? clientMessageId)
     {
+        var fencedSince = 0L;
         while (true)
         {
             if (!_rooms.TryGetValue(conversationId, out var room)) return null;
@@ -50,7 +55,7 @@ sealed partial class RoomStore
                 case AppendState.Repeat:
                     return new AcceptedMessage(outcome.Message!, outcome.Seq, Repeat: true, ParticipantsOf(conversationId));
                 case AppendState.Closing:
-                    await Task.Delay(FenceRetry);   // a close elsewhere is committing: its outcome decides
+                    await WaitOnFenceAsync(log, conversationId, ref fencedSince);   // a close elsewhere is committing: its outcome decides
                     continue;
                 default:
                     return null;   // closed: the room is gone for this socket as for every other
@@ -61,6 +66,7 @@ sealed partial class RoomStore
     async Task<(AppendedMessage? Message, bool LostToClose)> AppendThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId, ObjectId senderId,
         string senderRole, string content, Participants participants, IReadOnlyList<MessageAttachment>? attachments)
     {
+        var fencedSince = 0L;
         while (true)
         {
             var room = _rooms.GetOrAdd(conversationId, _ => new Room());
@@ -89,13 +95,35 @@ sealed partial class RoomStore
                     ApplyLogged(conversationId, new LoggedMessage(outcome.Seq, message, log.InstanceId, 0, notify));
                     lock (room) return (new AppendedMessage(conversationId, message, outcome.Seq, room, participants), false);
                 case AppendState.Closing:
-                    await Task.Delay(FenceRetry);
+                    await WaitOnFenceAsync(log, conversationId, ref fencedSince);
                     continue;
                 default:
                     lock (room) RetireIfEmpty(conversationId, room);
                     return (null, true);
             }
         }
+    }
+
+    /// <summary>
+    /// A send met a close's fence: waits a moment to try again. A fence older than <see cref="FenceStaleAfter"/> was left by
+    /// a closer that died or lost Redis after its commit: the database decides, closing it in Redis too or lifting the fence.
+    /// </summary>
+    Task WaitOnFenceAsync(RedisTranscriptLog log, ObjectId conversationId, ref long fencedSince)
+    {
+        if (fencedSince == 0) fencedSince = clock.GetTimestamp();
+        else if (clock.GetElapsedTime(fencedSince) > FenceStaleAfter && statuses is not null)
+        {
+            fencedSince = 0;
+            return ResolveFenceAsync(log, conversationId, statuses);
+        }
+        return Task.Delay(FenceRetry);
+    }
+
+    async Task ResolveFenceAsync(RedisTranscriptLog log, ObjectId conversationId, ConversationStatuses statuses)
+    {
+        var closed = await statuses.IsClosedAsync(conversationId);
+        if (logger is not null) LogStaleFence(logger, conversationId, closed);
+        await (closed ? log.ClosedAsync(conversationId) : log.BreakFenceAsync(conversationId));
     }
 
     static ObjectId? NotifiedOf(Participants? participants, string senderRole) =>
@@ -238,6 +266,9 @@ sealed partial class RoomStore
         lock (room) return [.. room.Members.Where(m => m.UserId != userId)];
     }
 
+    /// <summary>False only while the Redis engine cannot reach Redis: a message appended now would be refused.</summary>
+    public bool CanAppend => log is null || log.IsConnected;
+
     /// <summary>Whether the Redis engine holds the live transcripts (issue 15); then there are no checkpoints.</summary>
     public bool UsesRedis => log is not null;
 
@@ -331,9 +362,56 @@ sealed partial class RoomStore
             await log.UnfenceAsync(conversationId, fence);
             throw;
         }
-        await (closed ? log.ClosedAsync(conversationId) : log.UnfenceAsync(conversationId, fence));
+        if (!closed) await log.UnfenceAsync(conversationId, fence);
+        else
+        {
+            try
+            {
+                await log.ClosedAsync(conversationId);
+            }
+            catch (Exception e) when (ErrorHandling.IsBrokerOutage(e))
+            {
+                // The close committed: it stands. Redis learns of it once it is back; meanwhile the fence (which has no
+                // expiry) keeps every send waiting, and sends elsewhere resolve it against the database if this process dies.
+                _ = RetryUntilDoneAsync(() => log.ClosedAsync(conversationId));
+            }
+        }
         return (closed, false);
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (a Redis write whose change already committed in the database) until Redis takes it,
+    /// every <see cref="FenceRetry"/> × 25 (half a second).
+    /// </summary>
+    internal async Task RetryUntilDoneAsync(Func<Task> work)
+    {
+        while (true)
+        {
+            await Task.Delay(FenceRetry * 25);
+            try
+            {
+                await work();
+                return;
+            }
+            catch (Exception e) when (ErrorHandling.IsBrokerOutage(e))
+            {
+                // still away
+            }
+        }
+    }
+
+    /// <summary>Redis engine, after Redis lost its data: every live transcript held here, placeholders included, to write back.</summary>
+    public List<(ObjectId ConversationId, LiveMessage[] Transcript)> HeldTranscripts()
+    {
+        var held = new List<(ObjectId, LiveMessage[])>();
+        foreach (var (conversationId, room) in _rooms)
+            lock (room)
+                if (!room.Closed && room.Messages.Count > 0) held.Add((conversationId, [.. room.Messages]));
+        return held;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "A close's fence on conversation {ConversationId} outlived its close; the database says closed: {Closed}")]
+    static partial void LogStaleFence(ILogger logger, ObjectId conversationId, bool closed);
 
     [LoggerMessage(LogLevel.Error, "Redis no longer holds messages {From}-{To} of conversation {ConversationId}: it lost its data; the room is marked unrecovered")]
     static partial void LogGapLost(ILogger logger, ObjectId conversationId, int from, int to);

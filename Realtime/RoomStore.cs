@@ -17,7 +17,8 @@ namespace SupportChat.Realtime;
 /// transcript here is this instance's copy of it, applied strictly in seq order (<see cref="ApplyLogged"/>) whichever way a
 /// message arrives: from this instance's own send, from the channel, or read back from the stream to fill a gap.
 /// </summary>
-sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = null, ILogger<RoomStore>? logger = null)
+sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = null, ILogger<RoomStore>? logger = null,
+    ConversationStatuses? statuses = null)
 {
     sealed class Room
     {
@@ -101,7 +102,7 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
                     // Replayed: above sinceSeq, below what this connection is sent live, and not sent before it left the room.
                     var from = sinceSeq is { } since ? (int)Math.Min(since, sentAbove) : sentAbove;
                     for (var i = from; i < sentAbove; i++)
-                        if (sentEarlier is null || !sentEarlier.Exists(range => range.Contains(i + 1)))
+                        if ((sentEarlier is null || !sentEarlier.Exists(range => range.Contains(i + 1))) && !room.Messages[i].IsLost)
                             socket.Enqueue(Frames.NewMessage(conversationId, room.Messages[i], i + 1, replayed: true));
                     lock (socket.Rooms)
                     {
@@ -240,11 +241,21 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
     /// racing each other can never leave a replaced agent inside; at worst the winner's agent must join again.
     /// </summary>
     /// With the Redis engine the eviction also goes to every other instance (in order with the messages), which apply it with
-    /// <see cref="EvictHere"/>; a Redis error then propagates after this instance's own eviction.
+    /// <see cref="EvictHere"/>; while Redis is unreachable it is published once Redis is back.
     public async Task EvictAgentsExceptAsync(ObjectId conversationId, ObjectId assignedAgentId)
     {
         EvictHere(conversationId, assignedAgentId);
-        if (log is not null) await log.PublishAsync('E', $"{conversationId}|{assignedAgentId}");
+        if (log is null) return;
+        Task Publish() => log.PublishAsync('E', $"{conversationId}|{assignedAgentId}");
+        try
+        {
+            await Publish();
+        }
+        catch (Exception e) when (Common.Http.ErrorHandling.IsBrokerOutage(e))
+        {
+            // The assignment committed; while Redis is away nobody can send, and the eviction goes out once it is back.
+            _ = RetryUntilDoneAsync(Publish);
+        }
     }
 
     /// <summary>The eviction of <see cref="EvictAgentsExceptAsync"/> on this instance only.</summary>
@@ -584,6 +595,7 @@ readonly record struct LiveSummary(int LastSeq, LiveMessage? Last, int UnreadByC
         // Only the unread tail is walked: index i holds seq i + 1.
         for (var i = Math.Max(0, Math.Min(candidateReadSeq, agentReadSeq)); i < transcript.Count; i++)
         {
+            if (transcript[i].IsLost) continue;
             var fromCandidate = transcript[i].SenderRole == Roles.Candidate;
             if (!fromCandidate && i >= candidateReadSeq) unreadByCandidate++;
             if (fromCandidate && i >= agentReadSeq) unreadByAgent++;

@@ -50,6 +50,9 @@ sealed class CreateConversationEndpoint(SupportChatDb db, RoomStore rooms, Messa
             CandidateId = me, SupervisorId = supervisorId, Priority = req.Priority ?? ConversationPriority.Normal,
         };
         conversation.SetSubject(req.Subject?.Trim());
+        // Redis engine: an opening message that cannot be appended must not leave a conversation behind without it (a
+        // retry would meet "already has an active conversation"), so an outage is answered before anything is written.
+        if (req.Message is not null && !rooms.CanAppend) { await Send.FailAsync(503, ErrorMessages.Unavailable, ct); return; }
         var epoch = rooms.MembershipEpoch;   // before the conversation exists, so no close can precede it
         // No check-then-insert: the filtered unique index is what holds when creates race.
         if (!await db.TryInsertAsync(conversation, AuditEvent.ConversationCreated(conversation), ct)) { await Send.FailAsync(409, ErrorMessages.ActiveConversationExists, ct); return; }

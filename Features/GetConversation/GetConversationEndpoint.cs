@@ -35,7 +35,7 @@ sealed class GetConversationEndpoint(SupportChatDb db, RoomStore rooms) : Endpoi
 
         var messages = row.Status == ConversationStatus.Closed
             ? await db.GetPersistedMessagesAsync(req.Id, ct)
-            : live.Select((m, i) => MessageObject.Of(m, i + 1)).ToList();
+            : [.. live.Select((m, i) => (Message: m, Seq: i + 1)).Where(x => !x.Message.IsLost).Select(x => MessageObject.Of(x.Message, x.Seq))];
         // The figures from the same transcript as the messages, so the two always agree.
         var conversation = ConversationObject.From(row, LiveSummary.Of(live, row.CandidateReadSeq, row.AgentReadSeq));
         await Send.OkAsync(Envelope.Of(GetConversationResponse.Of(conversation, messages)), ct);

@@ -45,7 +45,9 @@ sealed class ListMessagesEndpoint(SupportChatDb db, RoomStore rooms) : Endpoint<
             await Send.OkAsync(Envelope.Of(new ListMessagesResponse(messages, window.HasMore)), ct);
             return;
         }
-        var items = live.Select((m, i) => MessageObject.Of(m, liveWindow.FirstSeq + i)).ToList();
+        // Placeholders of messages the Redis engine lost (LiveMessage.Lost) keep their seq free and are not listed.
+        var items = live.Select((m, i) => (Message: m, Seq: liveWindow.FirstSeq + i)).Where(x => !x.Message.IsLost)
+            .Select(x => MessageObject.Of(x.Message, x.Seq)).ToList();
         await Send.OkAsync(Envelope.Of(new ListMessagesResponse(items, liveWindow.HasMore)), ct);
     }
 }

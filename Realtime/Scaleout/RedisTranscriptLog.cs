@@ -22,8 +22,6 @@ sealed class RedisTranscriptLog : IAsyncDisposable
 {
     /// <summary>How long a closed conversation's keys stay: long enough for every instance to read what it missed.</summary>
     public static readonly TimeSpan ClosedKeysTtl = TimeSpan.FromMinutes(10);
-    /// <summary>A close that died mid-commit (SIGKILL) holds sends back at most this long.</summary>
-    static readonly TimeSpan FenceTtl = TimeSpan.FromSeconds(30);
 
     // KEYS: meta, log, ids, live, fence. ARGV: conversationId, message JSON, dedupe field or '', channel, floor seq, event header.
     const string AppendScript = """
@@ -49,10 +47,11 @@ sealed class RedisTranscriptLog : IAsyncDisposable
         return {'ok', seq}
         """;
 
-    // KEYS: meta, fence. ARGV: token, ttl ms.
+    // KEYS: meta, fence. ARGV: token. No expiry: a fence outlives a Redis outage (the close may have committed meanwhile);
+    // one left by a closer that died is resolved against the database (RoomStore.ResolveFenceAsync).
     const string FenceScript = """
         if redis.call('HGET', KEYS[1], 'closed') then return {'closed', 0} end
-        if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'busy', 0} end
+        if not redis.call('SET', KEYS[2], ARGV[1], 'NX') then return {'busy', 0} end
         return {'ok', tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')}
         """;
 
@@ -84,6 +83,37 @@ sealed class RedisTranscriptLog : IAsyncDisposable
           last = tonumber(ARGV[i])
         end
         redis.call('HSET', KEYS[1], 'seq', last)
+        redis.call('SADD', KEYS[4], ARGV[1])
+        return 1
+        """;
+
+    // KEYS: meta, log, ids, live. ARGV: conversationId, then per message held by the instance: seq, message JSON, dedupe
+    // field or ''. Puts back the entries the stream lacks (after Redis lost its data), keeping those it has, in seq order.
+    const string RestoreScript = """
+        if redis.call('HGET', KEYS[1], 'closed') then return 0 end
+        local entries = {}
+        local missing = false
+        for i = 2, #ARGV, 3 do
+          local seq = tonumber(ARGV[i])
+          if #redis.call('XRANGE', KEYS[2], '0-' .. seq, '0-' .. seq) == 0 then missing = true end
+          entries[seq] = ARGV[i + 1]
+          if ARGV[i + 2] ~= '' then redis.call('HSETNX', KEYS[3], ARGV[i + 2], seq) end
+        end
+        if not missing then return 0 end
+        local last = 0
+        for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
+          local seq = tonumber(string.match(entry[1], '-(%d+)$'))
+          entries[seq] = entry[2][2]
+        end
+        local seqs = {}
+        for seq in pairs(entries) do table.insert(seqs, seq) end
+        table.sort(seqs)
+        redis.call('DEL', KEYS[2])
+        for _, seq in ipairs(seqs) do
+          redis.call('XADD', KEYS[2], '0-' .. seq, 'm', entries[seq])
+          last = seq
+        end
+        if tonumber(redis.call('HGET', KEYS[1], 'seq') or '0') < last then redis.call('HSET', KEYS[1], 'seq', last) end
         redis.call('SADD', KEYS[4], ARGV[1])
         return 1
         """;
@@ -161,6 +191,26 @@ sealed class RedisTranscriptLog : IAsyncDisposable
         await _db.ScriptEvaluateAsync(ImportScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], [.. args]);
     }
 
+    /// <summary>
+    /// After Redis lost its data: writes back the messages of <paramref name="transcript"/> (seq 1 first; placeholders of
+    /// messages this instance lost too are skipped) that the stream no longer has, with their clientMessageIds, so that
+    /// instances started later, closes and dedupe see them again. Concurrent restores by several instances agree.
+    /// </summary>
+    public async Task RestoreAsync(ObjectId conversationId, IReadOnlyList<LiveMessage> transcript)
+    {
+        var args = new List<RedisValue>(1 + 3 * transcript.Count) { conversationId.ToString() };
+        for (var i = 0; i < transcript.Count; i++)
+        {
+            var message = transcript[i];
+            if (message.IsLost) continue;
+            args.Add(i + 1);
+            args.Add(JsonSerializer.Serialize(StoredMessage.Of(message, "", 0, null), Json.Options));
+            args.Add(message.ClientMessageId is { } id ? $"{message.SenderId}/{id}" : "");
+        }
+        if (args.Count == 1) return;
+        await _db.ScriptEvaluateAsync(RestoreScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], [.. args]);
+    }
+
     /// <summary>The messages with seq <paramref name="fromSeq"/> to <paramref name="toSeq"/> (inclusive; null: to the end), oldest first.</summary>
     public async Task<List<LoggedMessage>> ReadAsync(ObjectId conversationId, int fromSeq, int? toSeq = null)
     {
@@ -176,14 +226,14 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     public async Task<bool> IsClosedAsync(ObjectId conversationId) => await _db.HashExistsAsync(Key(conversationId, "meta"), "closed");
 
     /// <summary>
-    /// Starts a close: from now on sends are refused as closing, for at most the fence's TTL. Returns the last seq
+    /// Starts a close: from now on sends are refused as closing, until the close lifts the fence or marks the conversation
+    /// closed (or <see cref="BreakFenceAsync"/>). Returns the last seq
     /// appended before the fence, or null when another close holds the fence or a close already committed
     /// (<c>Closed</c>).
     /// </summary>
     public async Task<(int? LastSeq, bool Closed)> FenceAsync(ObjectId conversationId, string token)
     {
-        var result = (RedisResult[])(await _db.ScriptEvaluateAsync(FenceScript, [Key(conversationId, "meta"), Key(conversationId, "fence")],
-            [token, (long)FenceTtl.TotalMilliseconds]))!;
+        var result = (RedisResult[])(await _db.ScriptEvaluateAsync(FenceScript, [Key(conversationId, "meta"), Key(conversationId, "fence")], [token]))!;
         return (string?)result[0] switch
         {
             "ok" => ((int)result[1], false),
@@ -195,6 +245,9 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     /// <summary>A close that did not commit lifts its fence (only its own: a later close's fence stays).</summary>
     public Task UnfenceAsync(ObjectId conversationId, string token) =>
         _db.ScriptEvaluateAsync(UnfenceScript, [Key(conversationId, "fence")], [token]);
+
+    /// <summary>Removes whatever fence the conversation has: for a fence left by a close whose conversation the database says is not closed.</summary>
+    public Task BreakFenceAsync(ObjectId conversationId) => _db.KeyDeleteAsync(Key(conversationId, "fence"));
 
     /// <summary>The close committed: marks the conversation closed for every later send, lets its keys expire, and tells every instance.</summary>
     public Task ClosedAsync(ObjectId conversationId) =>

@@ -17,14 +17,15 @@ sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Not
 
     /// <summary>
     /// Before the first request: waits up to 30 s for Redis, subscribes, moves what the transcript journal holds into
-    /// Redis, then loads every live transcript (so that a message published meanwhile is applied in order too). Throws <see cref="TimeoutException"/> when Redis stays away.
+    /// Redis, then loads every live transcript (so that a message published meanwhile is applied in order too). False
+    /// when Redis stays away: the service must not serve without it.
     /// </summary>
-    public async Task StartAsync()
+    public async Task<bool> TryStartAsync()
     {
         var deadline = DateTime.UtcNow + StartTimeout;
         while (!log.IsConnected)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Redis did not answer within 30 seconds.");
+            if (DateTime.UtcNow > deadline) return false;
             await Task.Delay(100);   // the multiplexer is retrying; nothing to await on but its state
         }
         await log.SubscribeAsync(HandleAsync);
@@ -34,6 +35,7 @@ sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Not
         var live = await log.LiveConversationsAsync();
         foreach (var conversationId in live) await rooms.LoadAsync(conversationId);
         LogLoaded(logger, live.Length);
+        return true;
     }
 
     Task HandleAsync(RedisTranscriptLog.BusEvent e)
@@ -74,6 +76,8 @@ sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Not
                 _generation = generation;
                 rooms.MarkUnrecovered();
                 LogDataLost(logger);
+                // What this instance still holds goes back into Redis, for instances started later, closes and dedupe.
+                foreach (var (conversationId, transcript) in rooms.HeldTranscripts()) await log.RestoreAsync(conversationId, transcript);
             }
             await rooms.CatchUpAsync(await log.LiveConversationsAsync());
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using SupportChat.Tests.Support;
 
 namespace SupportChat.Tests.Realtime;
@@ -143,6 +144,84 @@ public sealed class ScaleOutFailureTests
         await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "next" });
         (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("seq").GetInt32().ShouldBe(2);
         await agent.ShouldReceiveNothingAsync();
+    }
+
+    [Fact]
+    public async Task A_close_that_commits_while_redis_is_away_stands_and_no_later_send_is_acknowledged_into_it()
+    {
+        await using var redis = await RedisServer.StartAsync(appendOnly: true);
+        await using var pair = await TwoInstances.StartAsync(redis.ConfigurationString);
+        var chat = await pair.A.AssignedConversationAsync();
+        await using var agent = await pair.A.ConnectAsync(chat.Agent);
+        await using var candidate = await pair.B.ConnectAsync(chat.Candidate);
+        await agent.JoinAsync(chat.Id);
+        await candidate.JoinAsync(chat.Id);
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "before" });
+        await agent.ExpectAsync("NEW_MESSAGE");
+
+        // Hold the conversation's row so the close fences in Redis and then waits on the database; meanwhile Redis goes.
+        await using var connection = new NpgsqlConnection(pair.Database.ConnectionString);
+        await connection.OpenAsync();
+        var hold = await connection.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("""SELECT 1 FROM "Conversations" WHERE "Id" = @id FOR UPDATE""", connection, hold))
+        {
+            lockRow.Parameters.AddWithValue("id", chat.Id);
+            await lockRow.ExecuteScalarAsync();
+        }
+        await agent.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id });
+        var fence = $"{pair.KeyPrefix}{{{chat.Id}}}:fence";
+        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("EXISTS", fence) == "1");
+        await redis.StopAsync();
+        await hold.CommitAsync();   // the close commits in PostgreSQL; telling Redis fails
+
+        await agent.ShouldReceiveNothingAsync(TimeSpan.FromSeconds(1));   // the close succeeded: no ERROR to the closer
+        (await pair.A.GetAsync($"/conversations/{chat.Id}", chat.Candidate.Token)).ShouldSucceed().GetProperty("status").GetString().ShouldBe("closed");
+        await redis.StartAgainAsync();
+        await candidate.ExpectAsync("CONVERSATION_CLOSED");   // once Redis is back, the other instance hears of the close
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "after the close", clientMessageId = "late-1" });
+        await candidate.ExpectErrorAsync("You must join the conversation first");
+        (await ScaleOutTests.HistoryAsync(pair.B, chat.Id, chat.Candidate.Token)).ShouldBe(["before"]);
+    }
+
+    [Fact]
+    public async Task After_redis_lost_its_data_an_instance_started_later_sees_every_message_the_others_held()
+    {
+        await using var redis = await RedisServer.StartAsync(appendOnly: false);
+        await using var pair = await TwoInstances.StartAsync(redis.ConfigurationString);
+        var chat = await pair.A.AssignedConversationAsync();
+        await using var candidate = await pair.B.ConnectAsync(chat.Candidate);
+        await candidate.JoinAsync(chat.Id);
+        for (var i = 1; i <= 3; i++)
+        {
+            await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = $"m{i}", clientMessageId = $"m{i}" });
+            await ExpectAcceptedAsync(candidate, $"m{i}");
+        }
+        await ScaleOutTests.WaitForAsync(async () => (await ScaleOutTests.HistoryAsync(pair.A, chat.Id, chat.Agent.Token)).Count == 3);
+
+        await redis.StopAsync();
+        await redis.StartAgainAsync();   // empty
+        await ReadinessShouldBecomeAsync(pair.B, HttpStatusCode.OK);
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "m4", clientMessageId = "m4" });
+        await ExpectAcceptedAsync(candidate, "m4");
+        // A starts again, as a new machine would, after both instances wrote back what they held.
+        await pair.KillAsync(0);
+        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("XLEN", $"{pair.KeyPrefix}{{{chat.Id}}}:log") == "4");
+        await pair.StartAgainAsync(0);
+
+        (await ScaleOutTests.HistoryAsync(pair.A, chat.Id, chat.Agent.Token)).ShouldBe(["m1", "m2", "m3", "m4"]);
+        await using var agent = await pair.A.ConnectAsync(chat.Agent);
+        await agent.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id, sinceSeq = 0 });
+        await agent.ExpectAsync("JOINED_CONVERSATION");
+        for (var i = 1; i <= 4; i++) (await agent.ExpectAsync("NEW_MESSAGE")).Data.GetProperty("content").GetString().ShouldBe($"m{i}");
+        await using var retry = await pair.A.ConnectAsync(chat.Candidate);
+        await retry.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id, sinceSeq = 4 });
+        await retry.ExpectAsync("JOINED_CONVERSATION");
+        await retry.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "m1", clientMessageId = "m1" });
+        (await retry.ExpectAsync("MESSAGE_ACCEPTED")).Data.GetProperty("seq").GetInt32().ShouldBe(1);   // still known as sent
+
+        await agent.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id });
+        await candidate.ExpectAsync("CONVERSATION_CLOSED");
+        (await ScaleOutTests.HistoryAsync(pair.B, chat.Id, chat.Candidate.Token)).ShouldBe(["m1", "m2", "m3", "m4"]);
     }
 
     static async Task ExpectAcceptedAsync(TestSocket socket, string clientMessageId)
