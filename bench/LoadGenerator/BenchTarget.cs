@@ -17,15 +17,17 @@ sealed class BenchTarget
     static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
 
     readonly Uri _baseUrl;
+    readonly Uri _agentBaseUrl;
     readonly string? _rosterPath;
     readonly int _setupParallelism;
     // One handler for every upgrade: a handler per socket would cost the generator memory and connect time.
     readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) });
 
-    BenchTarget(bool bare, Uri baseUrl, string? rosterPath, int setupParallelism)
+    BenchTarget(bool bare, Uri baseUrl, Uri agentBaseUrl, string? rosterPath, int setupParallelism)
     {
         Bare = bare;
         _baseUrl = baseUrl;
+        _agentBaseUrl = agentBaseUrl;
         _rosterPath = rosterPath;
         _setupParallelism = setupParallelism;
         Api = new SupportChatApi(baseUrl);
@@ -40,9 +42,11 @@ sealed class BenchTarget
     {
         var bare = options.Flag("bare");
         var url = new Uri(options.Text("url", bare ? "http://127.0.0.1:5081" : "http://127.0.0.1:5080"));
+        var agentUrl = options.Text("agent-url") is { } agentText ? new Uri(agentText) : url;
         var roster = options.Text("roster");
         if (!bare && roster is null) throw new UsageException("--roster FILE is required against the real server (it keeps the accounts for later runs)");
-        return new BenchTarget(bare, url, roster, options.Int("setup-parallelism", 8));
+        if (bare && agentUrl != url) throw new UsageException("--agent-url is for the real server (scale-out), not the relay");
+        return new BenchTarget(bare, url, agentUrl, roster, options.Int("setup-parallelism", 8));
     }
 
     /// <summary>The first <paramref name="count"/> conversations: from the roster (signing up what is missing), or made-up room ids on the relay.</summary>
@@ -59,11 +63,15 @@ sealed class BenchTarget
         if (Roster is not null) Roster.Save(_rosterPath!);
     }
 
-    /// <summary>Connects one socket into the conversation's room (on the real server: authenticated and joined).</summary>
+    /// <summary>
+    /// Connects one socket into the conversation's room (on the real server: authenticated and joined), the agent's to
+    /// <c>--agent-url</c> when given.
+    /// </summary>
     public async Task<ChatSocket> ConnectAsync(Conversation conversation, Account? account, Traffic? traffic)
     {
-        if (Bare) return await ChatSocket.ConnectAsync(SocketUri($"room={conversation.Id}"), _invoker, traffic, CancellationToken.None);
-        var socket = await ChatSocket.ConnectAsync(SocketUri($"token={account!.Token}"), _invoker, traffic, CancellationToken.None);
+        if (Bare) return await ChatSocket.ConnectAsync(SocketUri(_baseUrl, $"room={conversation.Id}"), _invoker, traffic, CancellationToken.None);
+        var baseUrl = ReferenceEquals(account, conversation.Agent) ? _agentBaseUrl : _baseUrl;
+        var socket = await ChatSocket.ConnectAsync(SocketUri(baseUrl, $"token={account!.Token}"), _invoker, traffic, CancellationToken.None);
         if (await socket.JoinAsync(conversation.Id, JoinTimeout) is { } problem)
         {
             await socket.DisposeAsync();
@@ -86,8 +94,9 @@ sealed class BenchTarget
         return connected;
     }
 
-    /// <summary>The socket address of the real server for <paramref name="account"/>'s token.</summary>
-    public Uri SocketUriFor(Account account) => SocketUri($"token={account.Token}");
+    /// <summary>The socket address of the real server (<c>--url</c>, whoever the account is) for <paramref name="account"/>'s token.</summary>
+    public Uri SocketUriFor(Account account) => SocketUri(_baseUrl, $"token={account.Token}");
 
-    Uri SocketUri(string query) => new UriBuilder(_baseUrl) { Scheme = _baseUrl.Scheme == "https" ? "wss" : "ws", Path = "/ws", Query = query }.Uri;
+    static Uri SocketUri(Uri baseUrl, string query) =>
+        new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == "https" ? "wss" : "ws", Path = "/ws", Query = query }.Uri;
 }

@@ -26,7 +26,7 @@ static class ChatScenario
         var duration = options.Number("duration", 20);
         var contentBytes = options.Int("content-bytes", 64);
         var connectParallelism = options.Int("connect-concurrency", 64);
-        var server = ProcessProbe.ForServer(options.OptionalInt("server-pid"));
+        var server = ProcessProbe.ForServer(options.Text("server-pid"));
         var output = options.Text("out");
         var label = options.Text("label", "");
         options.RejectUnknown();

@@ -19,7 +19,7 @@ static class IdleScenario
         var settle = options.Number("settle", 5);
         var hold = options.Number("hold", 10);
         var warmupSockets = options.Int("warmup-sockets", 1000);
-        var server = ProcessProbe.ForServer(options.OptionalInt("server-pid"));
+        var server = ProcessProbe.ForServer(options.Text("server-pid"));
         var output = options.Text("out");
         var label = options.Text("label", "");
         options.RejectUnknown();

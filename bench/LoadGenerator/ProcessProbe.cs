@@ -4,18 +4,19 @@ namespace LoadGenerator;
 
 /// <summary>
 /// CPU time and memory of a process read from /proc, as the kernel accounts them: no agent inside the server, so the
-/// real server and the bare relay are measured the same way.
+/// real server and the bare relay are measured the same way. Several processes (the instances of a scale-out run,
+/// <c>--server-pid A,B</c>) are measured as one: their CPU, RSS and threads added up.
 /// </summary>
-sealed class ProcessProbe(int pid)
+sealed class ProcessProbe(params int[] pids)
 {
     static readonly Lazy<int> TicksPerSecond = new(ReadClockTicks);
 
     public static ProcessProbe Self { get; } = new(Environment.ProcessId);
 
-    public int Pid => pid;
+    /// <summary>utime + stime, in seconds (summed over the processes).</summary>
+    public double CpuSeconds() => pids.Sum(CpuSecondsOf);
 
-    /// <summary>utime + stime, in seconds.</summary>
-    public double CpuSeconds()
+    static double CpuSecondsOf(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name (field 2) may hold spaces and parentheses; the fields after its closing ')' are fixed.
@@ -25,11 +26,11 @@ sealed class ProcessProbe(int pid)
         return (utime + stime) / (double)TicksPerSecond.Value;
     }
 
-    public long RssKiB() => StatusValue("VmRSS:");
+    public long RssKiB() => pids.Sum(pid => StatusValue(pid, "VmRSS:"));
 
-    public long Threads() => StatusValue("Threads:");
+    public long Threads() => pids.Sum(pid => StatusValue(pid, "Threads:"));
 
-    long StatusValue(string key)
+    static long StatusValue(int pid, string key)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             if (line.StartsWith(key, StringComparison.Ordinal))
@@ -37,11 +38,16 @@ sealed class ProcessProbe(int pid)
         throw new InvalidOperationException($"/proc/{pid}/status has no {key}");
     }
 
-    public static ProcessProbe? ForServer(int? pid)
+    /// <summary>The processes of <c>--server-pid PID[,PID...]</c>, or null without the option.</summary>
+    public static ProcessProbe? ForServer(string? pidList)
     {
-        if (pid is null) return null;
-        if (!File.Exists($"/proc/{pid}/stat")) throw new UsageException($"--server-pid {pid}: no such process");
-        return new ProcessProbe(pid.Value);
+        if (pidList is null) return null;
+        var pids = pidList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => int.TryParse(p, out var pid) ? pid : throw new UsageException($"--server-pid {pidList}: '{p}' is not a process id")).ToArray();
+        if (pids.Length == 0) throw new UsageException("--server-pid needs a process id");
+        foreach (var pid in pids)
+            if (!File.Exists($"/proc/{pid}/stat")) throw new UsageException($"--server-pid {pid}: no such process");
+        return new ProcessProbe(pids);
     }
 
     /// <summary>The kernel's USER_HZ, the unit of utime and stime (100 on Linux almost everywhere).</summary>

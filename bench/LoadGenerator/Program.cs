@@ -18,7 +18,9 @@ const string usage = """
       --bare                  the target is bench/BareRelay: sockets are pairs in ws://HOST/ws?room=X, no HTTP setup
       --roster FILE           accounts and conversations kept between runs (required on the real server)
       --setup-parallelism N   signups in flight during setup (default 8)
-      --server-pid PID        read the server's CPU (utime+stime) and RSS from /proc/PID
+      --server-pid PID[,PID]  read the server's CPU (utime+stime) and RSS from /proc/PID (several: added up)
+      --agent-url URL         agents' sockets go to this instance instead of --url (scale-out: candidates on one
+                              instance, agents on another; HTTP setup always goes to --url)
       --out FILE              save the run's figures as JSON (for summary)
       --label TEXT            name of the run in the summary
 

@@ -19,7 +19,7 @@ static class ResumeScenario
         var socketCount = options.Int("sockets", 1000);
         var conversationCount = options.Int("conversations", 200);
         var behind = options.Int("behind", 200);
-        var server = ProcessProbe.ForServer(options.OptionalInt("server-pid"));
+        var server = ProcessProbe.ForServer(options.Text("server-pid"));
         var output = options.Text("out");
         var label = options.Text("label", "");
         options.RejectUnknown();
