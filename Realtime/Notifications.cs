@@ -15,9 +15,9 @@ namespace SupportChat.Realtime;
 /// Each notification is read (the conversation object as it is now, through the shared
 /// <see cref="ConversationObjects.GetConversationObjectAsync"/>), serialized once and queued on every receiving socket
 /// at most once; queuing never waits, so a slow receiver holds up nobody.
-/// </summary>
 /// With the Redis engine (issue 15) every change is also published, and each other instance notifies its own subscribed
 /// sockets (<see cref="ApplyFromElsewhereAsync"/>).
+/// </summary>
 sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, DatabaseGate gate, RoomStore rooms, ILogger<Notifications> logger,
     RedisTranscriptLog? log = null)
 {

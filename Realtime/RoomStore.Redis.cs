@@ -355,9 +355,10 @@ sealed partial class RoomStore
     /// it closed, or lifts the fence when the database refused the close or persisting threw. <c>ClosedElsewhere</c>: another
     /// instance's close committed first (this one is refused, and the room here must still be swept).
     /// </summary>
-    async Task<(bool Closed, bool ClosedElsewhere)> CloseThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId, string fence,
+    async Task<(bool Closed, bool ClosedElsewhere)> CloseThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId,
         Func<IReadOnlyList<LiveMessage>, Task<bool>> persist)
     {
+        var fence = Guid.NewGuid().ToString("N");   // this close's token: it lifts only its own fence
         if (await FenceAndReadAsync(log, conversationId, fence) is not { } transcript) return (false, true);
         bool closed;
         try

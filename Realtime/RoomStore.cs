@@ -239,9 +239,9 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
     /// After an assignment: removes every agent socket but <paramref name="assignedAgentId"/>'s from the room, so a
     /// replaced agent loses access at once. Keyed on who is assigned rather than who was, so that two assignments
     /// racing each other can never leave a replaced agent inside; at worst the winner's agent must join again.
-    /// </summary>
     /// With the Redis engine the eviction also goes to every other instance (in order with the messages), which apply it with
     /// <see cref="EvictHere"/>; while Redis is unreachable it is published once Redis is back.
+    /// </summary>
     public async Task EvictAgentsExceptAsync(ObjectId conversationId, ObjectId assignedAgentId)
     {
         EvictHere(conversationId, assignedAgentId);
@@ -313,12 +313,11 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
 
         bool closed = false, closedElsewhere = false;
         SocketConnection[] notify = [];
-        var fence = Guid.NewGuid().ToString("N");
         try
         {
             // Redis engine: the transcript is what the stream holds before the fence, wherever it was sent.
             if (log is null) closed = await persist(transcript);
-            else (closed, closedElsewhere) = await CloseThroughLogAsync(log, conversationId, fence, persist);
+            else (closed, closedElsewhere) = await CloseThroughLogAsync(log, conversationId, persist);
         }
         finally
         {
