@@ -179,16 +179,8 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     /// </summary>
     public async Task ImportAsync(ObjectId conversationId, IReadOnlyList<LiveMessage> transcript)
     {
-        if (transcript.Count == 0) return;
-        var args = new List<RedisValue>(1 + 3 * transcript.Count) { conversationId.ToString() };
-        for (var i = 0; i < transcript.Count; i++)
-        {
-            var message = transcript[i];
-            args.Add(i + 1);
-            args.Add(JsonSerializer.Serialize(StoredMessage.Of(message, "", 0, null), Json.Options));
-            args.Add(message.ClientMessageId is { } id ? $"{message.SenderId}/{id}" : "");
-        }
-        await _db.ScriptEvaluateAsync(ImportScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], [.. args]);
+        if (TranscriptArguments(conversationId, transcript) is not { } args) return;
+        await _db.ScriptEvaluateAsync(ImportScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], args);
     }
 
     /// <summary>
@@ -197,6 +189,16 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     /// instances started later, closes and dedupe see them again. Concurrent restores by several instances agree.
     /// </summary>
     public async Task RestoreAsync(ObjectId conversationId, IReadOnlyList<LiveMessage> transcript)
+    {
+        if (TranscriptArguments(conversationId, transcript) is not { } args) return;
+        await _db.ScriptEvaluateAsync(RestoreScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], args);
+    }
+
+    /// <summary>
+    /// The import and restore scripts' ARGV: the conversation id, then per message (seq 1 first; placeholders skipped) its
+    /// seq, its JSON and its dedupe field or ''. Null when there is no message to write.
+    /// </summary>
+    static RedisValue[]? TranscriptArguments(ObjectId conversationId, IReadOnlyList<LiveMessage> transcript)
     {
         var args = new List<RedisValue>(1 + 3 * transcript.Count) { conversationId.ToString() };
         for (var i = 0; i < transcript.Count; i++)
@@ -207,8 +209,7 @@ sealed class RedisTranscriptLog : IAsyncDisposable
             args.Add(JsonSerializer.Serialize(StoredMessage.Of(message, "", 0, null), Json.Options));
             args.Add(message.ClientMessageId is { } id ? $"{message.SenderId}/{id}" : "");
         }
-        if (args.Count == 1) return;
-        await _db.ScriptEvaluateAsync(RestoreScript, [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), _live], [.. args]);
+        return args.Count > 1 ? [.. args] : null;
     }
 
     /// <summary>The messages with seq <paramref name="fromSeq"/> to <paramref name="toSeq"/> (inclusive; null: to the end), oldest first.</summary>
