@@ -18,9 +18,6 @@ sealed partial class RoomStore
     /// <summary>How long a gap in the applied seqs may stay open before it is read from the stream.</summary>
     static readonly TimeSpan GapGrace = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How long a send waits on another instance's close before asking the database whether that close is still alive.</summary>
-    static readonly TimeSpan FenceStaleAfter = TimeSpan.FromSeconds(60);
-
     async Task<AcceptedMessage?> SendThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId, SocketConnection sender, string content,
         IReadOnlyList<MessageAttachment>? attachments, string? clientMessageId)
     {
@@ -108,13 +105,13 @@ sealed partial class RoomStore
     }
 
     /// <summary>
-    /// A send met a close's fence: waits a moment to try again. A fence older than <see cref="FenceStaleAfter"/> was left by
+    /// A send met a close's fence: waits a moment to try again. A fence older than <see cref="RedisTranscriptLog.FenceStaleAfter"/> was left by
     /// a closer that died or lost Redis after its commit: the database decides, closing it in Redis too or lifting the fence.
     /// </summary>
     Task WaitOnFenceAsync(RedisTranscriptLog log, ObjectId conversationId, ref long fencedSince)
     {
         if (fencedSince == 0) fencedSince = clock.GetTimestamp();
-        else if (clock.GetElapsedTime(fencedSince) > FenceStaleAfter && statuses is not null)
+        else if (clock.GetElapsedTime(fencedSince) > log.FenceStaleAfter && statuses is not null)
         {
             fencedSince = 0;
             return ResolveFenceAsync(log, conversationId, statuses);
@@ -126,7 +123,13 @@ sealed partial class RoomStore
     {
         var closed = await statuses.IsClosedAsync(conversationId);
         if (logger is not null) LogStaleFence(logger, conversationId, closed);
-        await (closed ? log.ClosedAsync(conversationId) : log.BreakFenceAsync(conversationId));
+        if (!closed)
+        {
+            await log.BreakFenceAsync(conversationId);
+            return;
+        }
+        await log.ClosedAsync(conversationId);
+        ClosedElsewhere(conversationId);   // the channel's copy of this close is this instance's own, which it skips
     }
 
     static ObjectId? NotifiedOf(Participants? participants, string senderRole) =>

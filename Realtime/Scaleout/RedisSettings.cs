@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using SupportChat.Common;
 
 namespace SupportChat.Realtime.Scaleout;
 
@@ -9,7 +10,9 @@ namespace SupportChat.Realtime.Scaleout;
 /// key and channel, so deployments sharing one Redis server never see each other's conversations.
 /// Neither set: the in-process engine (one instance).
 /// </summary>
-sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix)
+/// <c>Redis__FenceStaleSeconds</c> (default 60): how long sends wait on a close's fence before asking the database whether
+/// that close is still alive (see <see cref="RoomStore"/>'s Redis paths).
+sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix, TimeSpan FenceStaleAfter)
 {
     /// <summary>
     /// The settings, null with <paramref name="problem"/> empty when Redis is not configured, or null with a problem
@@ -46,7 +49,12 @@ sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix)
         options.ReconnectRetryPolicy = new LinearRetry(500);
         options.ClientName = "supportchat";
         var prefix = configuration["Redis:KeyPrefix"] is { Length: > 0 } p ? p : "supportchat:";
-        return new RedisSettings(options, prefix);
+        if (configuration.WholeNumber("Redis:FenceStaleSeconds", 60) is not { } fenceStale || fenceStale < 1)
+        {
+            problem = "Redis__FenceStaleSeconds must be a whole number of seconds, at least 1.";
+            return null;
+        }
+        return new RedisSettings(options, prefix, TimeSpan.FromSeconds(fenceStale));
     }
 
     static ConfigurationOptions FromUrl(string url)

@@ -125,8 +125,9 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     readonly RedisKey _live;
     readonly RedisKey _generation;
 
-    RedisTranscriptLog(ConnectionMultiplexer redis, string prefix)
+    RedisTranscriptLog(ConnectionMultiplexer redis, string prefix, TimeSpan fenceStaleAfter)
     {
+        FenceStaleAfter = fenceStaleAfter;
         _redis = redis;
         _db = redis.GetDatabase();
         _prefix = prefix;
@@ -137,7 +138,10 @@ sealed class RedisTranscriptLog : IAsyncDisposable
 
     /// <summary>Connects (without waiting for Redis to be up: the connection retries in the background).</summary>
     public static RedisTranscriptLog Connect(RedisSettings settings) =>
-        new(ConnectionMultiplexer.Connect(settings.Options), settings.KeyPrefix);
+        new(ConnectionMultiplexer.Connect(settings.Options), settings.KeyPrefix, settings.FenceStaleAfter);
+
+    /// <summary>How long a send waits on a close's fence before the database decides whether that close is still alive.</summary>
+    public TimeSpan FenceStaleAfter { get; }
 
     /// <summary>This process's id on the channel: an instance ignores the events it published itself.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");

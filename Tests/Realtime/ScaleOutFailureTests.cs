@@ -224,6 +224,42 @@ public sealed class ScaleOutFailureTests
         (await ScaleOutTests.HistoryAsync(pair.B, chat.Id, chat.Candidate.Token)).ShouldBe(["m1", "m2", "m3", "m4"]);
     }
 
+    [Fact]
+    public async Task A_fence_left_by_a_closer_that_died_is_resolved_by_the_database_lifted_while_open_closed_once_closed()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var pair = await TwoInstances.StartAsync(redis.ConfigurationString, new Dictionary<string, string> { ["Redis__FenceStaleSeconds"] = "1" });
+        var open = await pair.A.AssignedConversationAsync();
+        var closed = await pair.A.AssignedConversationAsync();
+        await using var candidate = await pair.A.ConnectAsync(open.Candidate);
+        await using var otherCandidate = await pair.A.ConnectAsync(closed.Candidate);
+        await using var otherAgent = await pair.B.ConnectAsync(closed.Agent);
+        await candidate.JoinAsync(open.Id);
+        await otherCandidate.JoinAsync(closed.Id);
+        await otherAgent.JoinAsync(closed.Id);
+
+        // As a close leaves it when its process dies between fencing and telling Redis the outcome.
+        await redis.CommandAsync("SET", $"{pair.KeyPrefix}{{{open.Id}}}:fence", "dead-closer");
+        await redis.CommandAsync("SET", $"{pair.KeyPrefix}{{{closed.Id}}}:fence", "dead-closer");
+        await using (var connection = new NpgsqlConnection(pair.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var close = new NpgsqlCommand("""UPDATE "Conversations" SET "Status" = 'closed' WHERE "Id" = @id""", connection);
+            close.Parameters.AddWithValue("id", closed.Id);
+            (await close.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        // Still open in the database: the fence is lifted and the send goes through.
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = open.Id, content = "after the fence", clientMessageId = "f-1" });
+        await ExpectAcceptedAsync(candidate, "f-1");
+        (await redis.CommandAsync("EXISTS", $"{pair.KeyPrefix}{{{open.Id}}}:fence")).ShouldBe("0");
+        // Closed in the database: Redis is told, the send is refused, and the rooms on both instances close.
+        await otherCandidate.SendAsync("SEND_MESSAGE", new { conversationId = closed.Id, content = "too late" });
+        await otherCandidate.ExpectAsync("CONVERSATION_CLOSED");
+        await otherCandidate.ExpectErrorAsync("You must join the conversation first");
+        await otherAgent.ExpectAsync("CONVERSATION_CLOSED");
+    }
+
     static async Task ExpectAcceptedAsync(TestSocket socket, string clientMessageId)
     {
         // Messages of the other side may arrive in between; only the acknowledgement matters here.
