@@ -44,6 +44,18 @@ public sealed class StartupTests
         await ShouldRefuseToStartAsync(new() { ["Jwt__Secret"] = TestApp.JwtSecret, [key] = value }, "REDIS_URL");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("a minute")]
+    public async Task The_service_refuses_to_start_with_a_fence_timeout_it_cannot_use(string seconds)
+    {
+        await ShouldRefuseToStartAsync(new()
+        {
+            ["Jwt__Secret"] = TestApp.JwtSecret, ["Database__Provider"] = "Postgres", ["Redis__Configuration"] = "127.0.0.1:6379",
+            ["Redis__FenceStaleSeconds"] = seconds,
+        }, "Redis__FenceStaleSeconds");
+    }
+
     static async Task ShouldRefuseToStartAsync(Dictionary<string, string> settings, string named)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SupportChat.dll")])
