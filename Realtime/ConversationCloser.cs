@@ -5,7 +5,8 @@ using SupportChat.Common.Data;
 namespace SupportChat.Realtime;
 
 /// <summary>Closing a conversation, written once for the HTTP route and the CLOSE_CONVERSATION event.</summary>
-sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, Notifications notifications, TimeProvider clock)
+sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, Notifications notifications, TimeProvider clock,
+    IDbContextFactory<SupportChatDb> contexts)
 {
     sealed record PendingClose(ObjectId ConversationId, string ExpectedStatus, ObjectId? ExpectedAgentId, IReadOnlyList<LiveMessage> Transcript,
         AuditActor ClosedBy, string Via)
@@ -28,7 +29,14 @@ sealed class ConversationCloser(RoomStore rooms, TranscriptWriter writer, Notifi
         ObjectId? expectedAgentId = null, SocketConnection? closer = null)
     {
         var closed = await rooms.CloseAsync(conversationId, transcript =>
-            CommitWithOthersAsync(db, new PendingClose(conversationId, expectedStatus, expectedAgentId, transcript, closedBy, via)), closer);
+            CommitWithOthersAsync(db, new PendingClose(conversationId, expectedStatus, expectedAgentId, transcript, closedBy, via)), closer,
+            // Its own context: with Redis away it runs once Redis is back, after this request.
+            (first, late) => writer.ExclusiveAsync(async () =>
+            {
+                await using var own = await contexts.CreateDbContextAsync(CancellationToken.None);
+                await TranscriptWriter.InsertAsync(own, [new(conversationId, first, late)]);
+                return true;
+            }));
         if (closed) await notifications.ConversationUpdatedAsync(conversationId);
         return closed;
     }

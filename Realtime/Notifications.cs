@@ -100,7 +100,7 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
     /// <summary>
     /// Redis engine: notifies this instance's sockets of what this instance did (<paramref name="here"/>), then publishes
     /// <paramref name="body"/> for every other instance. Never throws: a change that committed must not fail because Redis
-    /// is away; the notification is lost elsewhere and logged.
+    /// is away; the notification is published elsewhere once Redis is back.
     /// </summary>
     async Task EverywhereAsync(Task here, string body)
     {
@@ -113,6 +113,7 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
             LogNotPublished(logger, e);
+            _ = rooms.RetryUntilDoneAsync(() => log.PublishAsync('N', body));   // the other instances hear of it once Redis is back
         }
     }
 
@@ -220,7 +221,7 @@ sealed partial class Notifications(IDbContextFactory<SupportChatDb> contexts, Da
         foreach (var socket in receivers) socket.Enqueue(frame);
     }
 
-    [LoggerMessage(LogLevel.Warning, "A notification could not be published to the other instances: Redis is unreachable")]
+    [LoggerMessage(LogLevel.Warning, "A notification could not be published to the other instances yet: Redis is unreachable")]
     static partial void LogNotPublished(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Error, "A notification about conversation {ConversationId} was lost: reading the conversation failed")]

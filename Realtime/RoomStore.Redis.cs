@@ -330,13 +330,14 @@ sealed partial class RoomStore
     /// </summary>
     async Task<IReadOnlyList<LiveMessage>?> FenceAndReadAsync(RedisTranscriptLog log, ObjectId conversationId, string token)
     {
+        var fencedSince = 0L;
         while (true)
         {
             var (lastSeq, closed) = await log.FenceAsync(conversationId, token);
             if (closed) return null;
             if (lastSeq is not { } last)
             {
-                await Task.Delay(FenceRetry);
+                await WaitOnFenceAsync(log, conversationId, ref fencedSince);   // another close holds it, or a dead one left it
                 continue;
             }
             int held;
@@ -359,7 +360,7 @@ sealed partial class RoomStore
     /// instance's close committed first (this one is refused, and the room here must still be swept).
     /// </summary>
     async Task<(bool Closed, bool ClosedElsewhere)> CloseThroughLogAsync(RedisTranscriptLog log, ObjectId conversationId,
-        Func<IReadOnlyList<LiveMessage>, Task<bool>> persist)
+        Func<IReadOnlyList<LiveMessage>, Task<bool>> persist, Func<int, IReadOnlyList<LiveMessage>, Task> persistLate)
     {
         var fence = Guid.NewGuid().ToString("N");   // this close's token: it lifts only its own fence
         if (await FenceAndReadAsync(log, conversationId, fence) is not { } transcript) return (false, true);
@@ -376,18 +377,32 @@ sealed partial class RoomStore
         if (!closed) await log.UnfenceAsync(conversationId, fence);
         else
         {
+            Task Finish() => FinishCloseAsync(log, conversationId, transcript.Count, persistLate);
             try
             {
-                await log.ClosedAsync(conversationId);
+                await Finish();
             }
             catch (Exception e) when (ErrorHandling.IsBrokerOutage(e))
             {
                 // The close committed: it stands. Redis learns of it once it is back; meanwhile the fence (which has no
                 // expiry) keeps every send waiting, and sends elsewhere resolve it against the database if this process dies.
-                _ = RetryUntilDoneAsync(() => log.ClosedAsync(conversationId));
+                _ = RetryUntilDoneAsync(Finish);
             }
         }
         return (closed, false);
+    }
+
+    /// <summary>
+    /// Marks the committed close in Redis. Messages Redis appended above the <paramref name="persisted"/> the close wrote (sends
+    /// that got past a fence Redis lost with its data, and were acknowledged) are read and persisted after it, so none is lost.
+    /// </summary>
+    async Task FinishCloseAsync(RedisTranscriptLog log, ObjectId conversationId, int persisted, Func<int, IReadOnlyList<LiveMessage>, Task> persistLate)
+    {
+        var last = await log.ClosedAsync(conversationId);
+        if (last <= persisted) return;
+        var late = await log.ReadAsync(conversationId, persisted + 1, last);
+        if (logger is not null) LogLatePersisted(logger, conversationId, late.Count);
+        if (late.Count > 0) await persistLate(late[0].Seq - 1, [.. late.Select(m => m.Message)]);
     }
 
     /// <summary>
@@ -411,6 +426,16 @@ sealed partial class RoomStore
         }
     }
 
+    /// <summary>Redis engine: the conversations whose rooms here have an agent's socket in them.</summary>
+    public List<ObjectId> RoomsWithAgents()
+    {
+        var withAgents = new List<ObjectId>();
+        foreach (var (conversationId, room) in _rooms)
+            lock (room)
+                if (room.Members.Exists(m => m.Role == Roles.Agent)) withAgents.Add(conversationId);
+        return withAgents;
+    }
+
     /// <summary>Redis engine, after Redis lost its data: every live transcript held here, placeholders included, to write back.</summary>
     public List<(ObjectId ConversationId, LiveMessage[] Transcript)> HeldTranscripts()
     {
@@ -420,6 +445,9 @@ sealed partial class RoomStore
                 if (!room.Closed && room.Messages.Count > 0) held.Add((conversationId, [.. room.Messages]));
         return held;
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Count} messages of conversation {ConversationId} got past its close's fence (Redis lost it) and were persisted after the close")]
+    static partial void LogLatePersisted(ILogger logger, ObjectId conversationId, int count);
 
     [LoggerMessage(LogLevel.Warning, "A close's fence on conversation {ConversationId} outlived its close; the database says closed: {Closed}")]
     static partial void LogStaleFence(ILogger logger, ObjectId conversationId, bool closed);

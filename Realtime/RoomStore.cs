@@ -286,9 +286,11 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
     /// Closes a conversation: <paramref name="persist"/> gets the whole live transcript and commits it with the status
     /// change (returning false if the database refused the close). Meanwhile sends and joins on this conversation
     /// wait, so no message lands after the snapshot. On success every socket but <paramref name="closer"/> gets
-    /// CONVERSATION_CLOSED and the room and transcript are gone.
+    /// CONVERSATION_CLOSED and the room and transcript are gone. <paramref name="persistLate"/> (Redis engine only) appends
+    /// messages that got past the close's fence after the commit (0-based first position, messages).
     /// </summary>
-    public async Task<bool> CloseAsync(ObjectId conversationId, Func<IReadOnlyList<LiveMessage>, Task<bool>> persist, SocketConnection? closer = null)
+    public async Task<bool> CloseAsync(ObjectId conversationId, Func<IReadOnlyList<LiveMessage>, Task<bool>> persist, SocketConnection? closer = null,
+        Func<int, IReadOnlyList<LiveMessage>, Task>? persistLate = null)
     {
         var outcome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Room room;
@@ -317,7 +319,8 @@ sealed partial class RoomStore(TimeProvider clock, RedisTranscriptLog? log = nul
         {
             // Redis engine: the transcript is what the stream holds before the fence, wherever it was sent.
             if (log is null) closed = await persist(transcript);
-            else (closed, closedElsewhere) = await CloseThroughLogAsync(log, conversationId, persist);
+            else (closed, closedElsewhere) = await CloseThroughLogAsync(log, conversationId, persist,
+                persistLate ?? throw new InvalidOperationException("The Redis engine's close needs persistLate."));
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace SupportChat.Realtime.Scaleout;
 /// key and channel, so deployments sharing one Redis server never see each other's conversations.
 /// Neither set: the in-process engine (one instance).
 /// </summary>
-/// <c>Redis__FenceStaleSeconds</c> (default 60): how long sends wait on a close's fence before asking the database whether
+/// <c>Redis__FenceStaleSeconds</c> (default 10): how long sends wait on a close's fence before asking the database whether
 /// that close is still alive (see <see cref="RoomStore"/>'s Redis paths).
 sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix, TimeSpan FenceStaleAfter)
 {
@@ -49,7 +49,7 @@ sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix, Time
         options.ReconnectRetryPolicy = new LinearRetry(500);
         options.ClientName = "supportchat";
         var prefix = configuration["Redis:KeyPrefix"] is { Length: > 0 } p ? p : "supportchat:";
-        if (configuration.WholeNumber("Redis:FenceStaleSeconds", 60) is not { } fenceStale || fenceStale < 1)
+        if (configuration.WholeNumber("Redis:FenceStaleSeconds", 10) is not { } fenceStale || fenceStale < 1)
         {
             problem = "Redis__FenceStaleSeconds must be a whole number of seconds, at least 1.";
             return null;

@@ -70,7 +70,7 @@ sealed class RedisTranscriptLog : IAsyncDisposable
         redis.call('EXPIRE', KEYS[3], ARGV[2])
         redis.call('SREM', KEYS[5], ARGV[1])
         redis.call('PUBLISH', ARGV[3], ARGV[4])
-        return 1
+        return tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
         """;
 
     // KEYS: meta, log, ids, live. ARGV: conversationId, then per message: seq, message JSON, dedupe field or ''.
@@ -254,9 +254,13 @@ sealed class RedisTranscriptLog : IAsyncDisposable
     /// <summary>Removes whatever fence the conversation has: for a fence left by a close whose conversation the database says is not closed.</summary>
     public Task BreakFenceAsync(ObjectId conversationId) => _db.KeyDeleteAsync(Key(conversationId, "fence"));
 
-    /// <summary>The close committed: marks the conversation closed for every later send, lets its keys expire, and tells every instance.</summary>
-    public Task ClosedAsync(ObjectId conversationId) =>
-        _db.ScriptEvaluateAsync(ClosedScript,
+    /// <summary>
+    /// The close committed: marks the conversation closed for every later send, lets its keys expire, and tells every
+    /// instance. Returns the last seq Redis appended: above what the close persisted only if a send got past the fence
+    /// (Redis lost it with its data), and those messages must then be persisted too.
+    /// </summary>
+    public async Task<int> ClosedAsync(ObjectId conversationId) =>
+        (int)await _db.ScriptEvaluateAsync(ClosedScript,
             [Key(conversationId, "meta"), Key(conversationId, "log"), Key(conversationId, "ids"), Key(conversationId, "fence"), _live],
             [conversationId.ToString(), (long)ClosedKeysTtl.TotalSeconds, _channel.ToString(), $"C|{InstanceId}|{conversationId}"]);
 

@@ -10,7 +10,8 @@ namespace SupportChat.Realtime.Scaleout;
 /// order (messages, closes, evictions, notifications, typing). After a reconnect it reads what it missed, and notices
 /// when Redis lost its data.
 /// </summary>
-sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Notifications notifications, TranscriptStash stash, ILogger<ScaleoutBridge> logger)
+sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Notifications notifications, TranscriptStash stash,
+    ConversationStatuses statuses, ILogger<ScaleoutBridge> logger)
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     string _generation = "";
@@ -76,9 +77,22 @@ sealed partial class ScaleoutBridge(RedisTranscriptLog log, RoomStore rooms, Not
                 _generation = generation;
                 rooms.MarkUnrecovered();
                 LogDataLost(logger);
-                // What this instance still holds goes back into Redis, for instances started later, closes and dedupe.
-                foreach (var (conversationId, transcript) in rooms.HeldTranscripts()) await log.RestoreAsync(conversationId, transcript);
+                // What this instance still holds goes back into Redis, for instances started later, closes and dedupe;
+                // unless the database says a close committed meanwhile (Redis lost that too).
+                foreach (var (conversationId, transcript) in rooms.HeldTranscripts())
+                {
+                    if (!await statuses.IsClosedAsync(conversationId)) await log.RestoreAsync(conversationId, transcript);
+                    else
+                    {
+                        await log.ClosedAsync(conversationId);
+                        rooms.ClosedElsewhere(conversationId);
+                    }
+                }
             }
+            // Evictions published while Redis was away (or by an instance that died before it could) may be missing here.
+            var withAgents = rooms.RoomsWithAgents();
+            if (withAgents.Count > 0)
+                foreach (var (conversationId, agentId) in await statuses.AssignedAgentsAsync(withAgents)) rooms.EvictHere(conversationId, agentId);
             await rooms.CatchUpAsync(await log.LiveConversationsAsync());
         }
         catch (Exception e) when (e is RedisException or TimeoutException)

@@ -184,6 +184,46 @@ public sealed class ScaleOutFailureTests
     }
 
     [Fact]
+    public async Task Sends_that_get_past_a_fence_redis_lost_while_a_close_commits_are_persisted_after_it()
+    {
+        await using var redis = await RedisServer.StartAsync(appendOnly: false);
+        await using var pair = await TwoInstances.StartAsync(redis.ConfigurationString);
+        var chat = await pair.A.AssignedConversationAsync();
+        await using var agent = await pair.A.ConnectAsync(chat.Agent);
+        await using var candidate = await pair.B.ConnectAsync(chat.Candidate);
+        await agent.JoinAsync(chat.Id);
+        await candidate.JoinAsync(chat.Id);
+        await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "m1" });
+        await agent.ExpectAsync("NEW_MESSAGE");
+
+        await using var connection = new NpgsqlConnection(pair.Database.ConnectionString);
+        await connection.OpenAsync();
+        var hold = await connection.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("""SELECT 1 FROM "Conversations" WHERE "Id" = @id FOR UPDATE""", connection, hold))
+        {
+            lockRow.Parameters.AddWithValue("id", chat.Id);
+            await lockRow.ExecuteScalarAsync();
+        }
+        await agent.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id });
+        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("EXISTS", $"{pair.KeyPrefix}{{{chat.Id}}}:fence") == "1");
+        await redis.StopAsync();
+        await redis.StartAgainAsync();   // empty: the fence is gone with everything else
+        await ReadinessShouldBecomeAsync(pair.B, HttpStatusCode.OK);
+        await ScaleOutTests.WaitForAsync(async () =>
+        {
+            await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "m2", clientMessageId = "k2" });
+            var frame = await candidate.ReceiveAsync();
+            return frame.Event == "MESSAGE_ACCEPTED";   // refused (Service unavailable) until B's connection is back
+        });
+        await hold.CommitAsync();
+
+        await candidate.ExpectAsync("CONVERSATION_CLOSED");
+        // Acknowledged, so persisted: after the close's own transcript, at its seq.
+        await ScaleOutTests.WaitForAsync(async () => (await ScaleOutTests.HistoryAsync(pair.B, chat.Id, chat.Candidate.Token)).Count == 2);
+        (await ScaleOutTests.HistoryAsync(pair.A, chat.Id, chat.Candidate.Token)).ShouldBe(["m1", "m2"]);
+    }
+
+    [Fact]
     public async Task After_redis_lost_its_data_an_instance_started_later_sees_every_message_the_others_held()
     {
         await using var redis = await RedisServer.StartAsync(appendOnly: false);

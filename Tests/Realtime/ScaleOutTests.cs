@@ -209,6 +209,7 @@ public sealed class ScaleOutTests(TwoInstancesFixture fixture) : IClassFixture<T
         await agent.ExpectAsync("SUBSCRIBED");
         await candidate.JoinAsync(chat.Id);
         await agent.JoinAsync(chat.Id);
+        await agent.ExpectAsync("CONVERSATION_UPDATED");   // the agent's join moved it to assigned
 
         await candidate.SendAsync("TYPING", new { conversationId = chat.Id });
         var typing = (await agent.ExpectAsync("USER_TYPING")).Data;
