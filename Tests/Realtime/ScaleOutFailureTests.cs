@@ -300,6 +300,34 @@ public sealed class ScaleOutFailureTests
         await otherAgent.ExpectAsync("CONVERSATION_CLOSED");
     }
 
+    [Fact]
+    public async Task A_reassignment_made_while_redis_is_away_evicts_the_previous_agent_everywhere_once_it_is_back_even_if_its_instance_died()
+    {
+        await using var redis = await RedisServer.StartAsync(appendOnly: true);
+        await using var pair = await TwoInstances.StartAsync(redis.ConfigurationString);
+        var chat = await pair.A.AssignedConversationAsync();
+        var next = await pair.A.NewUserAsync("agent", chat.Supervisor.Id);
+        await using var previous = await pair.B.ConnectAsync(chat.Agent);
+        await previous.JoinAsync(chat.Id);
+
+        await redis.StopAsync();
+        await ReadinessShouldBecomeAsync(pair.A, HttpStatusCode.ServiceUnavailable);
+        (await pair.A.PostAsync($"/conversations/{chat.Id}/assign", new { agentId = next.Id }, chat.Supervisor.Token)).ShouldSucceed();
+        await pair.KillAsync(0);   // the instance that would publish the eviction once Redis is back never does
+        await redis.StartAgainAsync();
+        await ReadinessShouldBecomeAsync(pair.B, HttpStatusCode.OK);
+
+        // B re-reads the assignment when its connection comes back: the previous agent is out of the room.
+        await ScaleOutTests.WaitForAsync(async () =>
+        {
+            await previous.SendAsync("TYPING", new { conversationId = chat.Id });
+            var answers = await previous.ReceiveUntilQuietAsync(TimeSpan.FromMilliseconds(200));   // none while still in the room
+            return answers.Any(f => f.Event == "ERROR" && f.Data.GetProperty("message").GetString() == "You must join the conversation first");
+        });
+        await previous.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id });
+        await previous.ExpectErrorAsync("Not allowed to access this conversation");
+    }
+
     static async Task ExpectAcceptedAsync(TestSocket socket, string clientMessageId)
     {
         // Messages of the other side may arrive in between; only the acknowledgement matters here.
