@@ -160,17 +160,10 @@ public sealed class ScaleOutFailureTests
         await agent.ExpectAsync("NEW_MESSAGE");
 
         // Hold the conversation's row so the close fences in Redis and then waits on the database; meanwhile Redis goes.
-        await using var connection = new NpgsqlConnection(pair.Database.ConnectionString);
-        await connection.OpenAsync();
-        var hold = await connection.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("""SELECT 1 FROM "Conversations" WHERE "Id" = @id FOR UPDATE""", connection, hold))
-        {
-            lockRow.Parameters.AddWithValue("id", chat.Id);
-            await lockRow.ExecuteScalarAsync();
-        }
+        var (connection, hold) = await HoldRowAsync(pair, chat.Id);
+        await using var _ = connection;
         await agent.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id });
-        var fence = $"{pair.KeyPrefix}{{{chat.Id}}}:fence";
-        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("EXISTS", fence) == "1");
+        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("EXISTS", Key(pair, chat.Id, "fence")) == "1");
         await redis.StopAsync();
         await hold.CommitAsync();   // the close commits in PostgreSQL; telling Redis fails
 
@@ -196,16 +189,10 @@ public sealed class ScaleOutFailureTests
         await candidate.SendAsync("SEND_MESSAGE", new { conversationId = chat.Id, content = "m1" });
         await agent.ExpectAsync("NEW_MESSAGE");
 
-        await using var connection = new NpgsqlConnection(pair.Database.ConnectionString);
-        await connection.OpenAsync();
-        var hold = await connection.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("""SELECT 1 FROM "Conversations" WHERE "Id" = @id FOR UPDATE""", connection, hold))
-        {
-            lockRow.Parameters.AddWithValue("id", chat.Id);
-            await lockRow.ExecuteScalarAsync();
-        }
+        var (connection, hold) = await HoldRowAsync(pair, chat.Id);
+        await using var _ = connection;
         await agent.SendAsync("CLOSE_CONVERSATION", new { conversationId = chat.Id });
-        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("EXISTS", $"{pair.KeyPrefix}{{{chat.Id}}}:fence") == "1");
+        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("EXISTS", Key(pair, chat.Id, "fence")) == "1");
         await redis.StopAsync();
         await redis.StartAgainAsync();   // empty: the fence is gone with everything else
         await ReadinessShouldBecomeAsync(pair.B, HttpStatusCode.OK);
@@ -245,7 +232,7 @@ public sealed class ScaleOutFailureTests
         await ExpectAcceptedAsync(candidate, "m4");
         // A starts again, as a new machine would, after both instances wrote back what they held.
         await pair.KillAsync(0);
-        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("XLEN", $"{pair.KeyPrefix}{{{chat.Id}}}:log") == "4");
+        await ScaleOutTests.WaitForAsync(async () => await redis.CommandAsync("XLEN", Key(pair, chat.Id, "log")) == "4");
         await pair.StartAgainAsync(0);
 
         (await ScaleOutTests.HistoryAsync(pair.A, chat.Id, chat.Agent.Token)).ShouldBe(["m1", "m2", "m3", "m4"]);
@@ -279,8 +266,8 @@ public sealed class ScaleOutFailureTests
         await otherAgent.JoinAsync(closed.Id);
 
         // As a close leaves it when its process dies between fencing and telling Redis the outcome.
-        await redis.CommandAsync("SET", $"{pair.KeyPrefix}{{{open.Id}}}:fence", "dead-closer");
-        await redis.CommandAsync("SET", $"{pair.KeyPrefix}{{{closed.Id}}}:fence", "dead-closer");
+        await redis.CommandAsync("SET", Key(pair, open.Id, "fence"), "dead-closer");
+        await redis.CommandAsync("SET", Key(pair, closed.Id, "fence"), "dead-closer");
         await using (var connection = new NpgsqlConnection(pair.Database.ConnectionString))
         {
             await connection.OpenAsync();
@@ -292,7 +279,7 @@ public sealed class ScaleOutFailureTests
         // Still open in the database: the fence is lifted and the send goes through.
         await candidate.SendAsync("SEND_MESSAGE", new { conversationId = open.Id, content = "after the fence", clientMessageId = "f-1" });
         await ExpectAcceptedAsync(candidate, "f-1");
-        (await redis.CommandAsync("EXISTS", $"{pair.KeyPrefix}{{{open.Id}}}:fence")).ShouldBe("0");
+        (await redis.CommandAsync("EXISTS", Key(pair, open.Id, "fence"))).ShouldBe("0");
         // Closed in the database: Redis is told, the send is refused, and the rooms on both instances close.
         await otherCandidate.SendAsync("SEND_MESSAGE", new { conversationId = closed.Id, content = "too late" });
         await otherCandidate.ExpectAsync("CONVERSATION_CLOSED");
@@ -326,6 +313,21 @@ public sealed class ScaleOutFailureTests
         });
         await previous.SendAsync("JOIN_CONVERSATION", new { conversationId = chat.Id });
         await previous.ExpectErrorAsync("Not allowed to access this conversation");
+    }
+
+    /// <summary>A key of the Redis engine's layout (RedisTranscriptLog: prefix, conversation id in braces, part).</summary>
+    static string Key(TwoInstances pair, string conversationId, string part) => $"{pair.KeyPrefix}{{{conversationId}}}:{part}";
+
+    /// <summary>The conversation's row locked FOR UPDATE in a transaction of its own: a close waits on it until it ends.</summary>
+    static async Task<(NpgsqlConnection Connection, NpgsqlTransaction Hold)> HoldRowAsync(TwoInstances pair, string conversationId)
+    {
+        var connection = new NpgsqlConnection(pair.Database.ConnectionString);
+        await connection.OpenAsync();
+        var hold = await connection.BeginTransactionAsync();
+        await using var lockRow = new NpgsqlCommand("""SELECT 1 FROM "Conversations" WHERE "Id" = @id FOR UPDATE""", connection, hold);
+        lockRow.Parameters.AddWithValue("id", conversationId);
+        await lockRow.ExecuteScalarAsync();
+        return (connection, hold);
     }
 
     static async Task ExpectAcceptedAsync(TestSocket socket, string clientMessageId)
